@@ -1,0 +1,31 @@
+import knexFactory, { type Knex } from 'knex';
+import { migrationSource } from './migrations';
+
+/** Builds a knex instance for a mysql:// URL (MySQL 8 or MariaDB 10.6+). */
+export function createKnex(databaseUrl: string, pool: { min?: number; max?: number } = {}): Knex {
+  return knexFactory({
+    client: 'mysql2',
+    connection: { uri: databaseUrl.replace(/^mysql2:/, 'mysql:'), timezone: 'Z', dateStrings: false, supportBigNumbers: true, bigNumberStrings: true, connectTimeout: 5000 } as Knex.MySql2ConnectionConfig,
+    pool: { min: pool.min ?? 0, max: pool.max ?? 10 },
+    acquireConnectionTimeout: 5000,
+  });
+}
+
+/** Creates the database named in the URL if it does not exist yet. */
+export async function ensureDatabase(databaseUrl: string): Promise<void> {
+  const url = new URL(databaseUrl.replace(/^mysql2:/, 'mysql:'));
+  const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  if (!/^[A-Za-z0-9_]{1,64}$/.test(name)) throw new Error('DATABASE_URL: the database name must match [A-Za-z0-9_]{1,64}');
+  url.pathname = '/';
+  const admin = createKnex(url.toString(), { max: 1 });
+  try {
+    await admin.raw('CREATE DATABASE IF NOT EXISTS ?? CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci', [name]);
+  } finally {
+    await admin.destroy();
+  }
+}
+
+export async function migrateLatest(knex: Knex): Promise<string[]> {
+  const [, applied] = (await knex.migrate.latest({ migrationSource })) as [number, string[]];
+  return applied;
+}

@@ -1,0 +1,20 @@
+import type { Knex } from 'knex';
+import * as initial from './001-initial';
+
+/**
+ * Migrations are listed here (not discovered on disk) so they run the same from TypeScript
+ * sources, the compiled image and the tests. Append new ones; never edit an applied one.
+ */
+const migrations: Record<string, { up(k: Knex): Promise<void>; down(k: Knex): Promise<void> }> = {
+  '001-initial': initial,
+};
+
+export const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => Object.keys(migrations).sort(),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => {
+    const m = migrations[name];
+    if (!m) throw new Error(`unknown migration ${name}`);
+    return m;
+  },
+};

@@ -1,0 +1,42 @@
+import type { HelpRequest, RequestStatus } from '../domain/help-request';
+
+export type NewHelpRequest = Omit<HelpRequest, 'createdAt' | 'updatedAt' | 'attempts' | 'outcome' | 'customerId'> & {
+  customerId?: string | null;
+  idempotencyKey?: string | null;
+  clientIp?: string | null;
+};
+
+export type HelpRequestPatch = Partial<
+  Pick<HelpRequest, 'priority' | 'preferredAt' | 'dueAt' | 'status' | 'attempts' | 'outcome' | 'context' | 'customerId' | 'queue'>
+>;
+
+export interface AuditEntry {
+  actor: string;
+  action: string;
+  entityType: string;
+  entityId: string;
+  details?: Record<string, unknown>;
+}
+
+/** The system of record for help requests (MySQL). */
+export interface HelpRequestRepository {
+  /**
+   * Inserts a request. When an open request for the same destination and queue exists, or one with the
+   * same idempotency key, returns that one with `created: false` instead (never two open requests).
+   */
+  create(request: NewHelpRequest, audit: AuditEntry): Promise<{ request: HelpRequest; created: boolean }>;
+  findById(id: string): Promise<HelpRequest | null>;
+  /**
+   * Conditional state change: applies `patch` only if the current status is one of `from`.
+   * Returns the updated request, or null when the status did not match (someone else moved it).
+   * This is the lock that keeps a request from being dialled twice.
+   */
+  transition(id: string, from: readonly RequestStatus[], patch: HelpRequestPatch, audit?: AuditEntry): Promise<HelpRequest | null>;
+  /** Marks the request's list entry as created (the outbox flag). */
+  markEnqueued(id: string): Promise<void>;
+  /** Open requests whose list entry may be missing (committed, never marked enqueued), for the start-up reconcile. */
+  findNotEnqueued(limit: number): Promise<HelpRequest[]>;
+  findByStatus(statuses: readonly RequestStatus[], queue?: string, limit?: number): Promise<HelpRequest[]>;
+  audit(entry: AuditEntry): Promise<void>;
+  auditTrail(entityType: string, entityId: string): Promise<Array<AuditEntry & { at: Date }>>;
+}
