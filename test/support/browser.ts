@@ -1,0 +1,68 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+/** Debian's `chromium` package; override with CHROMIUM_PATH. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Flags that keep a headless run quiet, offline and reproducible (no sync, no updates, no QUIC). */
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export function chromiumAvailable(): boolean {
+  return existsSync(CHROMIUM_PATH);
+}
+
+export interface TestBrowser {
+  context: BrowserContext;
+  /** A new tab that fails the test on any uncaught page error (collected in `pageErrors`). */
+  newPage(): Promise<Page>;
+  pageErrors: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * Headless Chromium with a fresh profile directory of its own, removed again by `close()`,
+ * so concurrent test files never share cookies, storage or caches.
+ */
+export async function launchBrowser(): Promise<TestBrowser> {
+  const userDataDir = await mkdtemp(join(tmpdir(), 'cc-chromium-'));
+  let context: BrowserContext;
+  try {
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      timeout: 20000,
+    });
+  } catch (err) {
+    await rm(userDataDir, { recursive: true, force: true });
+    throw err;
+  }
+  const pageErrors: string[] = [];
+  return {
+    context,
+    pageErrors,
+    async newPage() {
+      const page = await context.newPage();
+      page.on('pageerror', (err) => pageErrors.push(err.message));
+      return page;
+    },
+    async close() {
+      try {
+        await context.close();
+      } finally {
+        await rm(userDataDir, { recursive: true, force: true });
+      }
+    },
+  };
+}
