@@ -22,7 +22,11 @@ export interface ChannelInfo {
 }
 
 export type CallEvent =
-  | { type: 'StasisStart'; channel: ChannelInfo; args: string[] }
+  /**
+   * `resumed` is true when the channel was already in the Stasis app before the controller
+   * (re)connected and nobody watched it: the flow re-adopts it mid-call (e.g. after a restart).
+   */
+  | { type: 'StasisStart'; channel: ChannelInfo; args: string[]; resumed?: boolean }
   | { type: 'StasisEnd'; channelId: string }
   | { type: 'ChannelStateChange'; channelId: string; state: ChannelState }
   | { type: 'ChannelDtmfReceived'; channelId: string; digit: string; durationMs: number }
