@@ -36,7 +36,10 @@ export interface HelpRequestRepository {
   markEnqueued(id: string): Promise<void>;
   /** Open requests whose list entry may be missing (committed, never marked enqueued), for the start-up reconcile. */
   findNotEnqueued(limit: number): Promise<HelpRequest[]>;
-  findByStatus(statuses: readonly RequestStatus[], queue?: string, limit?: number): Promise<HelpRequest[]>;
+  /** Requests in these statuses ordered by id; pass the last id seen as `afterId` to page. */
+  findByStatus(statuses: readonly RequestStatus[], queue?: string, limit?: number, afterId?: string): Promise<HelpRequest[]>;
+  /** The requests with these ids that exist, in no particular order. */
+  findByIds(ids: readonly string[]): Promise<HelpRequest[]>;
   audit(entry: AuditEntry): Promise<void>;
   auditTrail(entityType: string, entityId: string): Promise<Array<AuditEntry & { at: Date }>>;
 }
