@@ -1,0 +1,242 @@
+import type { AttemptOutcome } from '../../domain/call-outcome';
+import { nextCallableTime, zonesForDestination } from '../../domain/calling-hours';
+import { buildDialString } from '../../domain/dial-string';
+import type { CallbackMode, CallbackSettings } from '../../domain/dialling-settings';
+import { ConflictError, DomainError } from '../../domain/errors';
+import type { HelpRequest, RequestStatus } from '../../domain/help-request';
+import type { AttemptRepository, ContactAttempt } from '../../ports/attempt-repository';
+import type { CallControl } from '../../ports/call-control';
+import type { Clock } from '../../ports/clock';
+import type { ListEntry } from '../../ports/contact-queue';
+import type { HelpRequestRepository } from '../../ports/help-request-repository';
+import type { Logger } from '../../ports/logger';
+import type { Mailer } from '../../ports/mailer';
+import type { CallbackHandler, Reservation, ReservationOutcome, ReservedAgent } from '../acd/dispatch-contract';
+import { agentFirstFlow } from './agent-first.flow';
+import { AttemptLease } from './attempt-lease';
+import { customerFirstFlow } from './customer-first.flow';
+import type { CallbackProgress, FlowContext, FlowResult } from './flow-context';
+import { ivrCallbackFlow } from './ivr-callback.flow';
+import { outcomeMail } from './outcome-mail';
+import { settleAttempt } from './settle-attempt';
+
+export interface QueueDialling {
+  mode: CallbackMode;
+  callback: CallbackSettings;
+}
+
+export interface CallbackDialerDeps {
+  callControl: CallControl;
+  requests: Pick<HelpRequestRepository, 'findById' | 'transition'>;
+  attempts: AttemptRepository;
+  clock: Clock;
+  logger: Logger;
+  mailer: Mailer | null;
+  /** The queue's dialling settings (from the center configuration). */
+  queueDialling(queue: string): QueueDialling;
+  /** The intake's destination policy, applied again at dial time; throws for a destination no longer allowed. */
+  destinationPolicy: { check(destination: { phone?: string | null; sipUri?: string | null }): unknown };
+  /** This controller process (unique per process), written on every attempt it owns. */
+  owner: string;
+  leaseMs?: number;
+  /** How long to wait before trying again while the Stasis WebSocket is down. */
+  deferWhileDisconnectedMs?: number;
+}
+
+/** One due callback with the agent reserved for it (none for an automated IVR callback). */
+export interface CallbackWork {
+  request: HelpRequest;
+  entry: ListEntry;
+  agent: ReservedAgent | null;
+  settle(outcome: ReservationOutcome): Promise<void>;
+}
+
+/** Statuses from which a callback may be claimed for dialling. */
+const CLAIMABLE: readonly RequestStatus[] = ['reserved', 'queued', 'scheduled'];
+
+const FLOWS: Record<CallbackMode, (ctx: FlowContext) => Promise<FlowResult>> = {
+  'agent-first': agentFirstFlow,
+  'customer-first': customerFirstFlow,
+  ivr: ivrCallbackFlow,
+};
+
+/**
+ * The outbound callback dialer. The dispatcher hands it a due callback with a reserved agent; it
+ * checks the destination again, the connection and the calling window, claims the request exactly
+ * once (a conditional status change plus a unique open attempt with a lease), runs the queue's
+ * callback flow, records the attempt, and reschedules or closes the request. It settles the
+ * reservation exactly once, whatever happens.
+ */
+export class CallbackDialer implements CallbackHandler {
+  private readonly active = new Map<string, AbortController>();
+  private readonly leaseMs: number;
+
+  constructor(private readonly deps: CallbackDialerDeps) {
+    this.leaseMs = deps.leaseMs ?? 30_000;
+  }
+
+  serveCallback(reservation: Reservation): Promise<void> {
+    return this.serve({ request: reservation.request, entry: reservation.entry, agent: reservation.agent, settle: (o) => reservation.settle(o) });
+  }
+
+  /** Attempts in progress in this process. */
+  activeCount(): number {
+    return this.active.size;
+  }
+
+  /** Cancels the attempt running for a request in this process (hangs up its legs). */
+  cancel(requestId: string): boolean {
+    const a = this.active.get(requestId);
+    if (!a) return false;
+    a.abort('cancelled');
+    return true;
+  }
+
+  /** Aborts every running attempt (shutdown); each is recorded and rescheduled as interrupted. */
+  abortAll(): void {
+    for (const a of this.active.values()) a.abort('shutdown');
+  }
+
+  async serve(work: CallbackWork): Promise<void> {
+    let settled = false;
+    const settle = async (o: ReservationOutcome) => {
+      if (settled) return;
+      settled = true;
+      await work.settle(o);
+    };
+    const log = this.deps.logger.child({ requestId: work.request.id, agentId: work.agent?.id });
+    try {
+      await this.serveOnce(work, settle, log);
+    } catch (err) {
+      log.error({ err }, 'callback attempt failed unexpectedly; putting the request back');
+      if (!settled) await settle({ kind: 'requeue', dueAt: new Date(this.deps.clock.now().getTime() + 60_000) }).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private async serveOnce(work: CallbackWork, settle: (o: ReservationOutcome) => Promise<void>, log: Logger): Promise<void> {
+    const { requests, clock } = this.deps;
+    const request = (await requests.findById(work.request.id)) ?? work.request;
+    if (!CLAIMABLE.includes(request.status)) {
+      log.info({ status: request.status }, 'callback no longer waiting; nothing to dial');
+      await settle({ kind: 'done' });
+      return;
+    }
+    const { mode, callback: settings } = this.deps.queueDialling(request.queue);
+    if (mode !== 'ivr' && !work.agent) throw new Error(`a ${mode} callback needs a reserved agent`);
+    const now = clock.now();
+
+    if (!this.deps.callControl.isConnected()) {
+      const dueAt = new Date(now.getTime() + (this.deps.deferWhileDisconnectedMs ?? 5000));
+      log.warn('call control is disconnected; deferring the callback');
+      await requests.transition(request.id, CLAIMABLE, { status: 'queued', dueAt });
+      await settle({ kind: 'requeue', dueAt });
+      return;
+    }
+
+    let endpoint: string;
+    try {
+      this.deps.destinationPolicy.check({ phone: request.phone, sipUri: request.sipUri });
+      endpoint = buildDialString(request.sipUri && !request.phone ? { kind: 'voip', sipUri: request.sipUri } : { kind: 'pstn', phone: request.phone ?? '' }, settings);
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      log.warn({ code: err.code, field: err.field }, 'destination refused at dial time; closing the request');
+      const closed = await requests.transition(request.id, CLAIMABLE, { status: 'failed', outcome: 'forbidden' }, {
+        actor: 'dialer',
+        action: 'callback.refused',
+        entityType: 'help_request',
+        entityId: request.id,
+        details: { code: err.code, message: err.message },
+      });
+      await settle({ kind: 'done' });
+      if (closed) await this.notify(closed, 'failed', 'forbidden');
+      return;
+    }
+
+    const zones = zonesForDestination(request.phone, stringOr(request.context.timeZone), settings.timeZone);
+    const callable = nextCallableTime(now, settings.callingWindow, zones, request.preferredAt);
+    if (callable.getTime() > now.getTime()) {
+      log.info({ dueAt: callable, zones }, 'outside the calling window or before the preferred time; scheduled');
+      await requests.transition(request.id, CLAIMABLE, { status: 'scheduled', dueAt: callable });
+      await settle({ kind: 'requeue', dueAt: callable });
+      return;
+    }
+
+    const claimed = await requests.transition(request.id, CLAIMABLE, { status: 'dialling', context: { ...request.context, progress: 'dialling' } });
+    if (!claimed) {
+      log.info('callback claimed elsewhere; not dialling');
+      await settle({ kind: 'done' });
+      return;
+    }
+    let attempt: ContactAttempt;
+    try {
+      attempt = await this.deps.attempts.open({
+        requestId: request.id,
+        mode,
+        owner: this.deps.owner,
+        leaseUntil: new Date(now.getTime() + this.leaseMs),
+        startedAt: now,
+        agentId: work.agent?.id ?? null,
+        dialString: endpoint,
+      });
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err;
+      log.warn('another attempt of this request is open; not dialling');
+      await settle({ kind: 'done' });
+      return;
+    }
+
+    const result = await this.runFlow(mode, claimed, settings, work.agent, attempt, endpoint, log);
+    const final = await settleAttempt({ ...this.deps, log }, { request: claimed, attempt, settings, zones, result, agent: work.agent, settle });
+    if (final) await this.notify(final.request, final.status, result.outcome);
+  }
+
+  private async runFlow(
+    mode: CallbackMode,
+    request: HelpRequest,
+    settings: CallbackSettings,
+    agent: ReservedAgent | null,
+    attempt: ContactAttempt,
+    endpoint: string,
+    log: Logger,
+  ): Promise<FlowResult> {
+    const abort = new AbortController();
+    this.active.set(request.id, abort);
+    const lease = new AttemptLease(this.deps, attempt.id, request.id, this.deps.owner, this.leaseMs, (why) => abort.abort(why));
+    lease.start();
+    const progress = async (step: CallbackProgress, detail?: { customerChannelId?: string; agentChannelId?: string }) => {
+      log.info({ step, ...detail }, 'callback progress');
+      if (detail?.customerChannelId) await this.deps.attempts.update(attempt.id, { channelId: detail.customerChannelId });
+      if (step === 'connected') await this.deps.attempts.update(attempt.id, { answeredAt: this.deps.clock.now() });
+      const patch = step === 'connected' ? { status: 'connected' as const } : {};
+      await this.deps.requests.transition(request.id, ['dialling', 'connected'], { ...patch, context: { ...request.context, progress: step } });
+    };
+    try {
+      const result = await FLOWS[mode]({ cc: this.deps.callControl, clock: this.deps.clock, logger: log, signal: abort.signal, request, settings, agent, attemptNo: attempt.attemptNo, customerEndpoint: endpoint, progress });
+      // Hung up because this process is stopping or lost the attempt: not the customer's cancellation.
+      if (abort.signal.aborted && abort.signal.reason !== 'cancelled') return { ...result, outcome: 'interrupted' };
+      return result;
+    } catch (err) {
+      log.error({ err }, 'callback flow failed');
+      return { outcome: 'interrupted', answeredAt: null, dialStatus: null, hangupCause: null, customerDialled: false };
+    } finally {
+      lease.stop();
+      this.active.delete(request.id);
+    }
+  }
+
+  private async notify(request: HelpRequest, status: 'completed' | 'failed' | 'cancelled', outcome: AttemptOutcome): Promise<void> {
+    if (!this.deps.mailer || !request.email) return;
+    const message = outcomeMail(request, status, outcome, request.attempts);
+    if (!message) return;
+    try {
+      await this.deps.mailer.send(message);
+    } catch (err) {
+      this.deps.logger.warn({ err, requestId: request.id }, 'could not send the outcome e-mail');
+    }
+  }
+}
+
+function stringOr(v: unknown): string | null {
+  return typeof v === 'string' ? v : null;
+}
