@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import * as initial from './001-initial';
+import * as contactAttemptLease from './002-contact-attempt-lease';
 
 /**
  * Migrations are listed here (not discovered on disk) so they run the same from TypeScript
@@ -7,6 +8,7 @@ import * as initial from './001-initial';
  */
 const migrations: Record<string, { up(k: Knex): Promise<void>; down(k: Knex): Promise<void> }> = {
   '001-initial': initial,
+  '002-contact-attempt-lease': contactAttemptLease,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

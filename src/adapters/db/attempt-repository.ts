@@ -1,0 +1,89 @@
+import type { Knex } from 'knex';
+import type { AttemptOutcome } from '../../domain/call-outcome';
+import { ConflictError } from '../../domain/errors';
+import type { AttemptRepository, AttemptResult, ContactAttempt, NewAttempt } from '../../ports/attempt-repository';
+
+/**
+ * Contact attempts in MySQL/MariaDB. The next attempt number and the "one open attempt per
+ * request" rule are the database's (a unique (request_id, attempt_no) and a unique generated
+ * column over open attempts), so they hold across controller processes. Parameterized SQL only.
+ */
+export class KnexAttemptRepository implements AttemptRepository {
+  constructor(private readonly knex: Knex) {}
+
+  async open(a: NewAttempt): Promise<ContactAttempt> {
+    try {
+      const [result] = (await this.knex.raw(
+        `INSERT INTO contact_attempts (request_id, attempt_no, mode, channel_id, agent_id, dial_string, owner, lease_until, started_at)
+         SELECT ?, COALESCE(MAX(attempt_no), 0) + 1, ?, ?, ?, ?, ?, ?, ? FROM contact_attempts WHERE request_id = ?`,
+        [a.requestId, a.mode, a.channelId ?? null, a.agentId ?? null, a.dialString ?? null, a.owner, a.leaseUntil, a.startedAt, a.requestId],
+      )) as [{ insertId: number | string }];
+      const row = await this.knex('contact_attempts').where({ id: String(result.insertId) }).first();
+      return fromRow(row);
+    } catch (err) {
+      if ((err as { code?: string }).code === 'ER_DUP_ENTRY') throw new ConflictError(`an attempt of request ${a.requestId} is already open`);
+      throw err;
+    }
+  }
+
+  async update(id: string, patch: Partial<Pick<ContactAttempt, 'channelId' | 'dialString' | 'agentId' | 'answeredAt'>>): Promise<void> {
+    const changes: Record<string, unknown> = {};
+    if (patch.channelId !== undefined) changes.channel_id = patch.channelId;
+    if (patch.dialString !== undefined) changes.dial_string = patch.dialString;
+    if (patch.agentId !== undefined) changes.agent_id = patch.agentId;
+    if (patch.answeredAt !== undefined) changes.answered_at = patch.answeredAt;
+    if (Object.keys(changes).length) await this.knex('contact_attempts').where({ id }).update(changes);
+  }
+
+  async renew(id: string, owner: string, leaseUntil: Date): Promise<boolean> {
+    const n = await this.knex('contact_attempts').where({ id, owner }).whereNull('ended_at').update({ lease_until: leaseUntil });
+    return n === 1;
+  }
+
+  async close(id: string, r: AttemptResult): Promise<boolean> {
+    const changes: Record<string, unknown> = { outcome: r.outcome, ended_at: r.endedAt, dial_status: r.dialStatus ?? null, hangup_cause: r.hangupCause ?? null };
+    if (r.answeredAt) changes.answered_at = r.answeredAt;
+    const n = await this.knex('contact_attempts').where({ id }).whereNull('ended_at').update(changes);
+    return n === 1;
+  }
+
+  async findExpired(now: Date, limit: number): Promise<ContactAttempt[]> {
+    const rows = await this.knex('contact_attempts').whereNull('ended_at').where('lease_until', '<', now).orderBy('id').limit(limit);
+    return rows.map(fromRow);
+  }
+
+  async findOpenByOwner(owner: string): Promise<ContactAttempt[]> {
+    const rows = await this.knex('contact_attempts').whereNull('ended_at').where({ owner }).orderBy('id');
+    return rows.map(fromRow);
+  }
+
+  async listForRequest(requestId: string): Promise<ContactAttempt[]> {
+    const rows = await this.knex('contact_attempts').where({ request_id: requestId }).orderBy('attempt_no');
+    return rows.map(fromRow);
+  }
+}
+
+function date(v: unknown): Date | null {
+  if (v === null || v === undefined) return null;
+  return v instanceof Date ? v : new Date(String(v));
+}
+
+function fromRow(r: Record<string, unknown>): ContactAttempt {
+  return {
+    id: String(r.id),
+    requestId: String(r.request_id),
+    attemptNo: Number(r.attempt_no),
+    mode: String(r.mode),
+    channelId: (r.channel_id as string | null) ?? null,
+    agentId: (r.agent_id as string | null) ?? null,
+    dialString: (r.dial_string as string | null) ?? null,
+    owner: String(r.owner),
+    leaseUntil: date(r.lease_until),
+    startedAt: date(r.started_at)!,
+    answeredAt: date(r.answered_at),
+    endedAt: date(r.ended_at),
+    outcome: (r.outcome as AttemptOutcome | null) ?? null,
+    dialStatus: (r.dial_status as string | null) ?? null,
+    hangupCause: r.hangup_cause === null || r.hangup_cause === undefined ? null : Number(r.hangup_cause),
+  };
+}

@@ -1,0 +1,56 @@
+import { strict as assert } from 'node:assert';
+import { KnexAttemptRepository } from '../../src/adapters/db/attempt-repository';
+import { ConflictError } from '../../src/domain/errors';
+import { createTestDatabase, type TestDatabase } from '../support/db';
+
+describe('contact attempts in MariaDB', () => {
+  let db: TestDatabase;
+  let repo: KnexAttemptRepository;
+  const t0 = new Date('2030-01-07T12:00:00.000Z');
+
+  before(async () => {
+    db = await createTestDatabase('attempts');
+    repo = new KnexAttemptRepository(db.knex);
+  });
+  after(async () => db?.drop());
+
+  let phoneSeq = 100;
+  async function request(id: string): Promise<string> {
+    await db.knex('help_requests').insert({ id, channel: 'pstn', queue_id: 'support', phone: `+442079460${++phoneSeq}`, priority: 5, arrival_at: t0, due_at: t0, status: 'dialling' });
+    return id;
+  }
+  const open = (requestId: string, owner = 'p1', leaseUntil = new Date(t0.getTime() + 30_000)) =>
+    repo.open({ requestId, mode: 'agent-first', owner, leaseUntil, startedAt: t0, agentId: 'agent-7', dialString: 'PJSIP/+442079460123@trunk' });
+
+  it('numbers attempts per request and allows only one open attempt, even when two processes race', async () => {
+    const id = await request('hr-race');
+    const results = await Promise.allSettled([open(id, 'p1'), open(id, 'p2'), open(id, 'p3')]);
+    const won = results.filter((r) => r.status === 'fulfilled');
+    assert.equal(won.length, 1);
+    for (const r of results) if (r.status === 'rejected') assert.ok(r.reason instanceof ConflictError);
+    const first = (won[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof open>>>).value;
+    assert.equal(first.attemptNo, 1);
+    assert.equal(await repo.close(first.id, { outcome: 'busy', endedAt: t0, dialStatus: 'BUSY', hangupCause: 17 }), true);
+    assert.equal(await repo.close(first.id, { outcome: 'failed', endedAt: t0 }), false, 'closed once');
+    const second = await open(id);
+    assert.equal(second.attemptNo, 2);
+    const list = await repo.listForRequest(id);
+    assert.deepEqual(list.map((a) => [a.attemptNo, a.outcome, a.hangupCause]), [[1, 'busy', 17], [2, null, null]]);
+  });
+
+  it('renews only its own open lease, and finds expired and own open attempts', async () => {
+    const id = await request('hr-lease');
+    const a = await open(id, 'p1', new Date(t0.getTime() + 1000));
+    assert.equal(await repo.renew(a.id, 'p2', new Date(t0.getTime() + 60_000)), false);
+    assert.equal((await repo.findExpired(new Date(t0.getTime() + 2000), 10)).some((x) => x.id === a.id), true);
+    assert.equal(await repo.renew(a.id, 'p1', new Date(t0.getTime() + 60_000)), true);
+    assert.equal((await repo.findExpired(new Date(t0.getTime() + 2000), 10)).some((x) => x.id === a.id), false);
+    assert.deepEqual((await repo.findOpenByOwner('p1')).map((x) => x.id).includes(a.id), true);
+    await repo.update(a.id, { channelId: 'cb-hr-lease-1-c', answeredAt: t0 });
+    const [row] = await repo.listForRequest(id);
+    assert.equal(row!.channelId, 'cb-hr-lease-1-c');
+    assert.equal(row!.answeredAt!.toISOString(), t0.toISOString());
+    await repo.close(a.id, { outcome: 'connected', endedAt: t0 });
+    assert.equal(await repo.renew(a.id, 'p1', new Date(t0.getTime() + 90_000)), false, 'a closed attempt has no lease');
+  });
+});
