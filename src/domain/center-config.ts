@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { callbackSettingsSchema } from './dialling-settings';
 import { MAX_PRIORITY, MIN_PRIORITY } from './help-request';
 
 /**
@@ -32,6 +33,8 @@ export const queueSchema = z.object({
   wrapUpSeconds: seconds(0, 3600, 15),
   missesBeforePause: z.number().int().min(1).max(20).default(3),
   callbackMode: z.enum(['agent-first', 'customer-first', 'ivr']).default('agent-first'),
+  /** How callbacks of this queue are dialled: templates, caller ID, calling window, retries, menus. */
+  callback: callbackSettingsSchema.prefault({}),
   /** Key a holding caller presses to be called back instead. */
   callbackDigit: digit.default('1'),
   mohClass: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default('default'),
