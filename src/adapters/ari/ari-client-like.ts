@@ -11,6 +11,7 @@ export interface AriClientLike {
   on(event: string, listener: AriListener): unknown;
   removeListener(event: string, listener: AriListener): unknown;
   listenerCount(event: string): number;
+  eventNames?(): Array<string | symbol>;
   /** Opens the event WebSocket for the application(s); settles only for the first connection. */
   start(apps: string | string[]): PromiseLike<unknown>;
   /** Closes the event WebSocket. ari-client throws when called before start(). */

@@ -167,7 +167,7 @@ export class AriConnection {
     this.attempt = 0;
     this.state = 'connected';
     if (reconnect) this.reconnects++;
-    this.options.logger.info({ app: this.options.app, reconnect }, 'ARI event socket connected');
+    this.options.logger.info({ reconnect }, 'ARI event socket connected');
     this.startHeartbeat(client);
     this.emitChange(true);
     for (const resolve of [...this.waiters]) resolve();

@@ -49,7 +49,7 @@ export interface AriCallControlHandle {
   waitForConnection(timeoutMs: number): Promise<void>;
   readiness: ReadinessCheck;
   /** Introspection for tests and diagnostics. */
-  stats(): { watchedIds: number; inStasis: number; originated: number; media: number; reconnects: number };
+  stats(): { watchedIds: number; inStasis: number; originated: number; media: number; reconnects: number; clientListeners: number };
 }
 
 const defaultSchedule: Scheduler = (fn, ms) => {
@@ -149,8 +149,15 @@ export function createAriCallControl(settings: AriCallControlSettings): AriCallC
       originated: control.originated.size,
       media: control.media.size,
       reconnects: connection.reconnectCount(),
+      clientListeners: countListeners(connection.client()),
     }),
   };
+}
+
+/** Every listener on the ari-client emitter: flat however many calls went through. */
+function countListeners(client: AriClientLike | undefined): number {
+  if (!client?.eventNames) return 0;
+  return client.eventNames().reduce((sum, name) => sum + client.listenerCount(name as string), 0);
 }
 
 /** The URL as it may be logged: scheme, host and port only. */
