@@ -42,7 +42,8 @@ export class CallProgress {
       channel.cancels.push(timers.after(ms, () => !channel.hungUp && fn()));
     };
     later(0, () => {
-      for (const [variable, value] of Object.entries(opts.variables)) this.core.emitChannel(channel, 'ChannelVarset', { channel: channel.toJson() }, { variable, value });
+      // A Local channel's variables are set on its ;2 half, which runs the dialplan and is not modelled.
+      if (channel.tech === 'PJSIP') for (const [variable, value] of Object.entries(opts.variables)) this.core.emitChannel(channel, 'ChannelVarset', { channel: channel.toJson() }, { variable, value });
       this.emitDial(channel, '', channel.dialstring);
       const progressDialstring = opts.mode === 'dial' ? '' : channel.dialstring;
       const timeoutMs = opts.timeoutSeconds !== null && opts.timeoutSeconds > 0 ? opts.timeoutSeconds * 1000 : null;

@@ -26,8 +26,6 @@ interface LiveRecording {
   cancels: Array<() => void>;
 }
 
-const BEEP_MS = 500;
-
 /** Live recordings of channels (terminated by DTMF, max duration, stop or hang-up) and the stored files they leave. */
 export class RecordingService implements RecordingOps {
   private readonly live = new Map<string, LiveRecording>();
@@ -50,7 +48,7 @@ export class RecordingService implements RecordingOps {
     };
     this.live.set(rec.name, rec);
     const response = this.toJson(rec);
-    rec.cancels.push(this.core.timers.after(p.beep ? BEEP_MS : 0, () => {
+    rec.cancels.push(this.core.timers.after(0, () => {
       if (channel.state !== 'Up') this.answer(channel);
       rec.state = 'recording';
       rec.startedAt = Date.now();
