@@ -17,13 +17,13 @@ export const quietLogger = {
   error() {},
 };
 
-export async function connectAdapter(target: AriTarget, overrides: { backoff?: { initialMs: number; maxMs: number } } = {}): Promise<AriCallControlHandle> {
+export async function connectAdapter(target: AriTarget, overrides: { backoff?: { initialMs: number; maxMs: number }; requestTimeoutMs?: number } = {}): Promise<AriCallControlHandle> {
   const handle = createAriCallControl({
     url: target.url,
     user: target.user,
     password: target.password,
     app: target.app,
-    requestTimeoutMs: 3000,
+    requestTimeoutMs: overrides.requestTimeoutMs ?? 3000,
     logger: quietLogger,
     backoff: overrides.backoff ?? { initialMs: 50, maxMs: 500 },
   });
