@@ -35,7 +35,7 @@ describe('ARI adapter under many calls: listeners and heap stay flat', function 
   let handle: AriCallControlHandle;
   let cc: CallControl;
   let finished = 0;
-  let failures: unknown[] = [];
+  const failures: unknown[] = [];
 
   before(async function () {
     if (process.env.ARI_URL) this.skip(); // thousands of calls belong on the simulator, not on a real PBX
