@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { CallbackDialer } from '../../src/app/dialer/callback-dialer';
-import { recoverInterruptedAttempts } from '../../src/app/dialer/interrupted-attempts';
+import { recoverInterruptedAttempts, releaseStaleReservations } from '../../src/app/dialer/interrupted-attempts';
 import type { ReservationOutcome } from '../../src/app/acd/dispatch-contract';
 import type { ContactQueue, ListEntry } from '../../src/ports/contact-queue';
 import { flush } from '../support/fake-call-control';
@@ -90,7 +90,7 @@ describe('callback dialer: retries, calling hours, cancellation, exactly once', 
     await (await h.serve(req)).done;
     assert.equal(h.cc.originated().length, 0);
     assert.equal(h.settled[0]!.kind, 'requeue');
-    assert.equal((await h.status(req.id)).status, 'queued');
+    assert.equal((await h.status(req.id)).status, 'scheduled');
   });
 
   it('hangs up a ringing customer when the request is cancelled elsewhere, and leaves it cancelled', async () => {
@@ -141,7 +141,7 @@ describe('callback dialer: retries, calling hours, cancellation, exactly once', 
       remove: async () => (list.push({ op: 'remove' }), true),
       add: async (entry: ListEntry) => void list.push({ op: 'add', entry }),
     } as unknown as ContactQueue;
-    const deps = { ...h.deps, contactQueue, logger: silentLogger };
+    const deps = { ...h.deps, requests: h.requests, contactQueue, logger: silentLogger };
     assert.equal(await recoverInterruptedAttempts(deps, { includeOwn: true }), 1);
     assert.equal(await recoverInterruptedAttempts(deps, { includeOwn: true }), 0, 'recovered exactly once');
     assert.equal(h.attempts.rows[0]!.outcome, 'interrupted');
@@ -152,5 +152,19 @@ describe('callback dialer: retries, calling hours, cancellation, exactly once', 
     assert.deepEqual(list.map((x) => x.op), ['remove', 'add']);
     assert.equal(list[1]!.entry!.arrivalAt.getTime(), req.arrivalAt.getTime(), 'its place in line is kept');
     assert.equal(list[1]!.entry!.dueAt.getTime(), after.dueAt.getTime());
+  });
+
+  it('puts back a request left reserved by a controller that died before opening an attempt, but not a fresh one', async () => {
+    const h = dialerHarness('agent-first');
+    const stale = await h.add({ status: 'reserved' });
+    await h.clock.advance(120_000);
+    const fresh = await h.add({ status: 'reserved', phone: '+442079460124' });
+    const added: ListEntry[] = [];
+    const contactQueue = { remove: async () => true, add: async (e: ListEntry) => void added.push(e) } as unknown as ContactQueue;
+    const n = await releaseStaleReservations({ ...h.deps, requests: h.requests, contactQueue }, 60_000);
+    assert.equal(n, 1);
+    assert.equal((await h.status(stale.id)).status, 'queued');
+    assert.equal((await h.status(fresh.id)).status, 'reserved');
+    assert.deepEqual(added.map((e) => e.requestId), [stale.id]);
   });
 });

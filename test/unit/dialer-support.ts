@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ConflictError } from '../../src/domain/errors';
 import { DEFAULT_PRIORITY, type HelpRequest, type RequestStatus } from '../../src/domain/help-request';
 import type { AttemptRepository, AttemptResult, ContactAttempt, NewAttempt } from '../../src/ports/attempt-repository';
-import type { AuditEntry, HelpRequestPatch, HelpRequestRepository, NewHelpRequest } from '../../src/ports/help-request-repository';
+import type { AuditEntry, CreateResult, HelpRequestPatch, HelpRequestRepository, NewHelpRequest } from '../../src/ports/help-request-repository';
 import type { Logger } from '../../src/ports/logger';
 import type { MailMessage, Mailer } from '../../src/ports/mailer';
 
@@ -13,11 +13,12 @@ export class MemoryRequests implements Pick<HelpRequestRepository, 'create' | 'f
 
   constructor(private readonly now: () => Date) {}
 
-  async create(request: NewHelpRequest, audit: AuditEntry): Promise<{ request: HelpRequest; created: boolean }> {
-    const row: HelpRequest = { ...request, customerId: request.customerId ?? null, attempts: 0, outcome: null, createdAt: this.now(), updatedAt: this.now() };
+  async create(request: NewHelpRequest, audit: AuditEntry): Promise<CreateResult> {
+    const { idempotencyKey: _k, clientIp: _ip, ...fields } = request;
+    const row: HelpRequest = { ...fields, customerId: request.customerId ?? null, attempts: 0, outcome: null, createdAt: this.now(), updatedAt: this.now() };
     this.rows.set(row.id, row);
     this.audits.push(audit);
-    return { request: { ...row }, created: true };
+    return { request: { ...row }, created: true, clientIp: request.clientIp ?? null, idempotencyKey: request.idempotencyKey ?? null };
   }
   async findById(id: string): Promise<HelpRequest | null> {
     const r = this.rows.get(id);

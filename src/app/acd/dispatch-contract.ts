@@ -28,6 +28,8 @@ export interface Reservation {
   readonly request: HelpRequest;
   /** Call once the agent's part ends; the agent goes to wrap-up (or back to available for 'agent-missed'/'requeue' before talking). */
   settle(outcome: ReservationOutcome): Promise<void>;
+  /** Optional: the dialer reports that the customer and the agent are now talking. */
+  markConnected?(): void;
 }
 
 /** Implemented by the dialer: serve a due callback with the agent reserved for it. */

@@ -49,6 +49,8 @@ export interface CallbackWork {
   entry: ListEntry;
   agent: ReservedAgent | null;
   settle(outcome: ReservationOutcome): Promise<void>;
+  /** Told when the customer and the agent are bridged. */
+  connected?(): void;
 }
 
 /** Statuses from which a callback may be claimed for dialling. */
@@ -76,7 +78,13 @@ export class CallbackDialer implements CallbackHandler {
   }
 
   serveCallback(reservation: Reservation): Promise<void> {
-    return this.serve({ request: reservation.request, entry: reservation.entry, agent: reservation.agent, settle: (o) => reservation.settle(o) });
+    return this.serve({
+      request: reservation.request,
+      entry: reservation.entry,
+      agent: reservation.agent,
+      settle: (o) => reservation.settle(o),
+      connected: () => reservation.markConnected?.(),
+    });
   }
 
   /** Attempts in progress in this process. */
@@ -129,7 +137,7 @@ export class CallbackDialer implements CallbackHandler {
     if (!this.deps.callControl.isConnected()) {
       const dueAt = new Date(now.getTime() + (this.deps.deferWhileDisconnectedMs ?? 5000));
       log.warn('call control is disconnected; deferring the callback');
-      await requests.transition(request.id, CLAIMABLE, { status: 'queued', dueAt });
+      await requests.transition(request.id, CLAIMABLE, { status: 'scheduled', dueAt });
       await settle({ kind: 'requeue', dueAt });
       return;
     }
@@ -186,7 +194,7 @@ export class CallbackDialer implements CallbackHandler {
       return;
     }
 
-    const result = await this.runFlow(mode, claimed, settings, work.agent, attempt, endpoint, log);
+    const result = await this.runFlow(mode, claimed, settings, work, attempt, endpoint, log);
     const final = await settleAttempt({ ...this.deps, log }, { request: claimed, attempt, settings, zones, result, agent: work.agent, settle });
     if (final) await this.notify(final.request, final.status, result.outcome);
   }
@@ -195,7 +203,7 @@ export class CallbackDialer implements CallbackHandler {
     mode: CallbackMode,
     request: HelpRequest,
     settings: CallbackSettings,
-    agent: ReservedAgent | null,
+    work: CallbackWork,
     attempt: ContactAttempt,
     endpoint: string,
     log: Logger,
@@ -207,12 +215,15 @@ export class CallbackDialer implements CallbackHandler {
     const progress = async (step: CallbackProgress, detail?: { customerChannelId?: string; agentChannelId?: string }) => {
       log.info({ step, ...detail }, 'callback progress');
       if (detail?.customerChannelId) await this.deps.attempts.update(attempt.id, { channelId: detail.customerChannelId });
-      if (step === 'connected') await this.deps.attempts.update(attempt.id, { answeredAt: this.deps.clock.now() });
+      if (step === 'connected') {
+        await this.deps.attempts.update(attempt.id, { answeredAt: this.deps.clock.now() });
+        work.connected?.();
+      }
       const patch = step === 'connected' ? { status: 'connected' as const } : {};
       await this.deps.requests.transition(request.id, ['dialling', 'connected'], { ...patch, context: { ...request.context, progress: step } });
     };
     try {
-      const result = await FLOWS[mode]({ cc: this.deps.callControl, clock: this.deps.clock, logger: log, signal: abort.signal, request, settings, agent, attemptNo: attempt.attemptNo, customerEndpoint: endpoint, progress });
+      const result = await FLOWS[mode]({ cc: this.deps.callControl, clock: this.deps.clock, logger: log, signal: abort.signal, request, settings, agent: work.agent, attemptNo: attempt.attemptNo, customerEndpoint: endpoint, progress });
       // Hung up because this process is stopping or lost the attempt: not the customer's cancellation.
       if (abort.signal.aborted && abort.signal.reason !== 'cancelled') return { ...result, outcome: 'interrupted' };
       return result;

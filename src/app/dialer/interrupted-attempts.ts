@@ -12,7 +12,7 @@ import { legIds } from './flow-context';
 
 export interface InterruptedAttemptsDeps {
   attempts: AttemptRepository;
-  requests: Pick<HelpRequestRepository, 'findById' | 'transition'>;
+  requests: Pick<HelpRequestRepository, 'findById' | 'transition' | 'findByStatus'>;
   contactQueue: ContactQueue;
   callControl: CallControl;
   clock: Clock;
@@ -39,6 +39,31 @@ export async function recoverInterruptedAttempts(deps: InterruptedAttemptsDeps, 
     if (await recoverOne(deps, attempt)) recovered++;
   }
   return recovered;
+}
+
+/**
+ * Requests left 'reserved' by a controller that died between reserving an agent and claiming the
+ * callback (no attempt was opened): after `staleMs` they go back into the list, never dialled.
+ */
+export async function releaseStaleReservations(deps: InterruptedAttemptsDeps, staleMs: number): Promise<number> {
+  const cutoff = deps.clock.now().getTime() - staleMs;
+  let released = 0;
+  for (const request of await deps.requests.findByStatus(['reserved'], undefined, 200)) {
+    if (request.updatedAt.getTime() > cutoff) continue;
+    const open = (await deps.attempts.listForRequest(request.id)).some((a) => a.endedAt === null);
+    if (open) continue;
+    const updated = await deps.requests.transition(request.id, ['reserved'], { status: 'queued' }, {
+      actor: 'dialer',
+      action: 'callback.reservation-released',
+      entityType: 'help_request',
+      entityId: request.id,
+    });
+    if (!updated) continue;
+    await deps.contactQueue.remove(request.id, request.queue);
+    await deps.contactQueue.add({ requestId: request.id, queue: request.queue, kind: 'callback', priority: request.priority, arrivalAt: request.arrivalAt, dueAt: request.dueAt });
+    released++;
+  }
+  return released;
 }
 
 async function recoverOne(deps: InterruptedAttemptsDeps, attempt: ContactAttempt): Promise<boolean> {
