@@ -32,7 +32,7 @@ describe('ARI error classification', () => {
     ['400 DTMF is required', body({ message: 'DTMF is required' }), 'sendDtmf', BadRequestError],
     ['422 unknown recording format', body({ message: 'specified format is unknown on this system' }), 'record', BadRequestError],
     ['401 credentials refused', body({ message: 'Authentication required' }), 'listChannels', CallControlUnavailableError],
-    ['application not registered (event socket down)', body({ message: 'Application not found' }), 'getApplication', CallControlUnavailableError],
+    ['application not registered (event socket down)', body({ message: 'Application not found' }), 'listChannels', CallControlUnavailableError],
   ];
   for (const [name, err, op, Expected] of cases) {
     it(`${name} -> ${Expected.name}`, () => {

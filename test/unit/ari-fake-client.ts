@@ -72,7 +72,6 @@ export class FakeAriClient extends EventEmitter implements AriClientLike {
 
 function defaultAnswer(resource: string, nickname: string): unknown {
   if (nickname === 'list') return [];
-  if (resource === 'applications' && nickname === 'get') return { name: 'app', channel_ids: [], bridge_ids: [] };
   return undefined;
 }
 

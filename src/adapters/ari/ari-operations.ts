@@ -6,7 +6,7 @@
  */
 export interface AriOperation {
   /** ari-client resource name (the api-docs file name). */
-  resource: 'applications' | 'bridges' | 'channels' | 'playbacks' | 'recordings';
+  resource: 'bridges' | 'channels' | 'playbacks' | 'recordings';
   nickname: string;
   method: 'GET' | 'POST' | 'DELETE';
   /** Path relative to /ari, as in api-docs. */
@@ -23,7 +23,6 @@ const op = (
 ): AriOperation => ({ resource, nickname, method, path, params });
 
 export const ARI_OPERATIONS = {
-  getApplication: op('applications', 'get', 'GET', '/applications/{applicationName}', ['applicationName']),
 
   listChannels: op('channels', 'list', 'GET', '/channels'),
   getChannel: op('channels', 'get', 'GET', '/channels/{channelId}', ['channelId']),

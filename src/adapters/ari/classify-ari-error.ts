@@ -32,7 +32,6 @@ const GONE_BY_RESOURCE: Record<AriOperation['resource'], (new (message: string, 
   bridges: BridgeGoneError,
   playbacks: PlaybackGoneError,
   recordings: RecordingGoneError,
-  applications: undefined,
 };
 
 interface ParsedFailure {
