@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -28,6 +30,35 @@ export interface TestBrowser {
   newPage(): Promise<Page>;
   pageErrors: string[];
   close(): Promise<void>;
+}
+
+export interface HostPage {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves one HTML page (any path) from its own loopback port: a third-party site, on another
+ * origin than the API, for cross-origin embedding tests.
+ */
+export async function serveHostPage(html: string, host = 'localhost'): Promise<HostPage> {
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+    res.end(html);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${host}:${port}/`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }
 
 /**

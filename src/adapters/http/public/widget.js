@@ -279,7 +279,7 @@
 
   function showError(res) {
     var err = (res.body && res.body.error) || {};
-    var message = typeof err.message === 'string' && err.message ? err.message : 'Something went wrong. Please try again.';
+    var message = typeof err.message === 'string' && err.message ? sentence(err.message) : 'Something went wrong. Please try again.';
     if (res.status === 429) {
       var after = Number(res.retryAfter);
       message = 'Too many requests. Please try again' + (after > 0 ? ' in ' + formatWait(after) : ' later') + '.';
@@ -293,6 +293,12 @@
     } else {
       setGeneralError(message);
     }
+  }
+
+  /** Server messages name no subject when they describe a field ("is not a valid phone number"). */
+  function sentence(message) {
+    var text = /^(is|must|was|has) /.test(message) ? 'This ' + message : message.charAt(0).toUpperCase() + message.slice(1);
+    return /[.!?]$/.test(text) ? text : text + '.';
   }
 
   function accepted(body, preferredTime) {
