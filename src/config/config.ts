@@ -51,6 +51,12 @@ export const configSchema = z.object({
   RATE_LIMIT_IP_WINDOW_SECONDS: z.coerce.number().int().positive().default(600),
   RATE_LIMIT_PER_NUMBER: z.coerce.number().int().positive().default(6),
   RATE_LIMIT_NUMBER_WINDOW_SECONDS: z.coerce.number().int().positive().default(86400),
+  /** Status reads (GET of a help request) per IP per RATE_LIMIT_IP_WINDOW_SECONDS: the widget polls. */
+  RATE_LIMIT_READS_PER_IP: z.coerce.number().int().positive().default(1200),
+  /** Queue of web help requests that name none. */
+  DEFAULT_QUEUE: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/).default('support'),
+  /** Origins whose pages may call the public intake API from the browser (`*` for any). */
+  WIDGET_ALLOWED_ORIGINS: csv.default(['*']),
 
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default('Contact Center <no-reply@localhost>'),

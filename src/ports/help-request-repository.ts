@@ -10,6 +10,14 @@ export type HelpRequestPatch = Partial<
   Pick<HelpRequest, 'priority' | 'preferredAt' | 'dueAt' | 'status' | 'attempts' | 'outcome' | 'context' | 'customerId' | 'queue'>
 >;
 
+export interface CreateResult {
+  request: HelpRequest;
+  created: boolean;
+  /** Address and Idempotency-Key the returned request was submitted with. */
+  clientIp: string | null;
+  idempotencyKey: string | null;
+}
+
 export interface AuditEntry {
   actor: string;
   action: string;
@@ -23,8 +31,9 @@ export interface HelpRequestRepository {
   /**
    * Inserts a request. When an open request for the same destination and queue exists, or one with the
    * same idempotency key, returns that one with `created: false` instead (never two open requests).
+   * The result says where the returned request came from, so the caller can decide who may see it.
    */
-  create(request: NewHelpRequest, audit: AuditEntry): Promise<{ request: HelpRequest; created: boolean }>;
+  create(request: NewHelpRequest, audit: AuditEntry): Promise<CreateResult>;
   findById(id: string): Promise<HelpRequest | null>;
   /**
    * Conditional state change: applies `patch` only if the current status is one of `from`.
@@ -34,7 +43,7 @@ export interface HelpRequestRepository {
   transition(id: string, from: readonly RequestStatus[], patch: HelpRequestPatch, audit?: AuditEntry): Promise<HelpRequest | null>;
   /** Marks the request's list entry as created (the outbox flag). */
   markEnqueued(id: string): Promise<void>;
-  /** Open requests whose list entry may be missing (committed, never marked enqueued), for the start-up reconcile. */
+  /** Waiting requests (queued or scheduled, not callers on hold) never marked enqueued, for the start-up reconcile. */
   findNotEnqueued(limit: number): Promise<HelpRequest[]>;
   /** Requests in these statuses ordered by id; pass the last id seen as `afterId` to page. */
   findByStatus(statuses: readonly RequestStatus[], queue?: string, limit?: number, afterId?: string): Promise<HelpRequest[]>;

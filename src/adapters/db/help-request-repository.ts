@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { ConflictError, DomainError, UnavailableError } from '../../domain/errors';
 import type { HelpRequest, RequestStatus } from '../../domain/help-request';
-import type { AuditEntry, HelpRequestPatch, HelpRequestRepository, NewHelpRequest } from '../../ports/help-request-repository';
+import type { AuditEntry, CreateResult, HelpRequestPatch, HelpRequestRepository, NewHelpRequest } from '../../ports/help-request-repository';
 import type { Logger } from '../../ports/logger';
 
 const OPEN_KEY_CHANNELS = new Set(['pstn', 'voip', 'ivr', 'click-to-call']);
@@ -30,7 +30,7 @@ export class KnexHelpRequestRepository implements HelpRequestRepository {
     private readonly logger?: Logger,
   ) {}
 
-  async create(request: NewHelpRequest, audit: AuditEntry): Promise<{ request: HelpRequest; created: boolean }> {
+  async create(request: NewHelpRequest, audit: AuditEntry): Promise<CreateResult> {
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
         const now = new Date();
@@ -42,12 +42,21 @@ export class KnexHelpRequestRepository implements HelpRequestRepository {
         return {
           request: { ...fields, customerId: request.customerId ?? null, context: request.context ?? {}, attempts: 0, outcome: null, createdAt: now, updatedAt: now },
           created: true,
+          clientIp: request.clientIp ?? null,
+          idempotencyKey: request.idempotencyKey ?? null,
         };
       } catch (err) {
         if (!isDuplicateKey(err)) throw this.translate(err);
       }
       const existing = await this.findExisting(request);
-      if (existing) return { request: existing, created: false };
+      if (existing) {
+        return {
+          request: fromRow(existing),
+          created: false,
+          clientIp: (existing.client_ip as string | null) ?? null,
+          idempotencyKey: (existing.idempotency_key as string | null) ?? null,
+        };
+      }
       // The clashing request was closed between our insert and our read: try again.
     }
     throw new UnavailableError('could not store the help request, please retry');
@@ -106,7 +115,7 @@ export class KnexHelpRequestRepository implements HelpRequestRepository {
 
   async findNotEnqueued(limit: number): Promise<HelpRequest[]> {
     const rows = await this.run(() =>
-      this.knex('help_requests').where({ enqueued: false }).whereIn('status', ['queued', 'scheduled']).orderBy('id').limit(limit),
+      this.knex('help_requests').where({ enqueued: false }).whereIn('status', ['queued', 'scheduled']).whereNot('channel', 'inbound').orderBy('id').limit(limit),
     );
     return rows.map(fromRow);
   }
@@ -139,15 +148,15 @@ export class KnexHelpRequestRepository implements HelpRequestRepository {
     }));
   }
 
-  private async findExisting(request: NewHelpRequest): Promise<HelpRequest | null> {
+  private async findExisting(request: NewHelpRequest): Promise<Record<string, unknown> | null> {
     if (request.idempotencyKey) {
       const row = await this.run(() => this.knex('help_requests').where({ idempotency_key: request.idempotencyKey }).first());
-      if (row) return fromRow(row);
+      if (row) return row;
     }
     if (OPEN_KEY_CHANNELS.has(request.channel)) {
       const openKey = `${request.queue}|${request.phone ?? request.sipUri ?? request.id}`;
       const row = await this.run(() => this.knex('help_requests').where({ open_key: openKey }).first());
-      if (row) return fromRow(row);
+      if (row) return row;
     }
     return null;
   }

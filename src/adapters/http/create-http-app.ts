@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import express, { type Express, type Router } from 'express';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import type { Registry } from 'prom-client';
+import type { IntakeService } from '../../app/intake/intake-service';
+import { healthRouter, type ReadinessCheck } from './health-router';
+import { helpRequestsRouter } from './help-requests-router';
+import { errorHandler, notFoundHandler } from './http-errors';
+import { httpMetrics } from './http-metrics';
+import { publicCors } from './public-cors';
+import { supervisorRouter } from './supervisor-router';
+
+export interface HttpAppDeps {
+  intake: IntakeService;
+  logger: Logger;
+  registry: Registry;
+  /** Readiness checks by name (database, redis, ari, ...), each bounded by `checkTimeoutMs`. */
+  readiness: Record<string, ReadinessCheck>;
+  checkTimeoutMs?: number;
+  supervisorApiKey?: string;
+  defaultQueue: string;
+  /** Origins allowed to call the public intake from a browser (`*` for any). */
+  widgetAllowedOrigins: readonly string[];
+  /** Express `trust proxy` (TRUST_PROXY), so rate limits see the client's address. */
+  trustProxy?: string | boolean | number;
+  publicBaseUrl?: string;
+  /** Largest accepted JSON body (default 16 kB). */
+  bodyLimit?: string;
+  /** Static files (the widget and its demo page). */
+  staticDir?: string;
+  /** More routers mounted under their path (agent desktop, supervisor console, ...). */
+  routers?: Array<{ path: string; router: Router }>;
+  isDraining?: () => boolean;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Builds the HTTP application without listening (the composition root listens; tests use supertest). */
+export function createHttpApp(deps: HttpAppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', deps.trustProxy ?? 'loopback');
+  app.set('query parser', 'simple');
+  const metrics = httpMetrics(deps.registry);
+
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      // No headers in the logs: they carry the supervisor key.
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    }),
+  );
+  app.use((req, res, next) => {
+    const end = metrics.requestDuration.startTimer({ method: req.method });
+    res.on('finish', () => end({ route: routeLabel(req.baseUrl, req.route?.path), status: String(res.statusCode) }));
+    next();
+  });
+  app.use(
+    helmet({
+      // The widget script is loaded by other sites.
+      crossOriginResourcePolicy: { policy: 'cross-origin' },
+    }),
+  );
+
+  const json = express.json({ limit: deps.bodyLimit ?? '16kb', strict: true });
+  app.use('/api/v1/help-requests', publicCors(deps.widgetAllowedOrigins), json, helpRequestsRouter({ intake: deps.intake, metrics, supervisorApiKey: deps.supervisorApiKey, publicBaseUrl: deps.publicBaseUrl, isDraining: deps.isDraining }));
+  app.use('/api/v1', json, supervisorRouter({ intake: deps.intake, supervisorApiKey: deps.supervisorApiKey, defaultQueue: deps.defaultQueue }));
+  app.use(healthRouter({ checks: deps.readiness, registry: deps.registry, checkTimeoutMs: deps.checkTimeoutMs, isDraining: deps.isDraining }));
+  for (const { path, router } of deps.routers ?? []) app.use(path, json, router);
+  if (deps.staticDir) app.use(express.static(deps.staticDir, { index: 'index.html', maxAge: '5m', fallthrough: true }));
+
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}
+
+function routeLabel(base: string, path: unknown): string {
+  return typeof path === 'string' ? `${base}${path}` : 'unmatched';
+}
