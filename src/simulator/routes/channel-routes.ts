@@ -140,6 +140,7 @@ export function channelRoutes(sim: SimAsterisk): RouteSpec[] {
       channelId,
       p.query('variable', 'string', 'The channel variable or function to set', { required: true }),
       p.query('value', 'string', 'The value to set the variable to'),
+      p.query('report_events', 'boolean', 'Whether to report a ChannelVarset event for this change', { defaultValue: false }),
     ], (req) => {
       svc.setVariable(req.path('channelId'), req.str('variable'), req.str('value'));
       return noContent();
