@@ -158,7 +158,9 @@ describe('ARI adapter against the simulator (or ARI_URL), real ari-client over H
         const calls = follow(cc, channelId);
         await cc.originate({ channelId, endpoint: target.farEnd({ result, answerAfterMs: 200 }), appArgs: ['outbound'], timeoutSeconds: 4 });
         const destroyed = await calls.until('ChannelDestroyed', () => true, 20000);
-        assert.ok(causes.includes(destroyed.cause), `cause ${destroyed.cause} ${destroyed.causeText}`);
+        // Through a Local channel (the real-Asterisk far ends) the originated half reports cause 0.
+        const accepted = target.kind === 'asterisk' ? [...causes, 0] : causes;
+        assert.ok(accepted.includes(destroyed.cause), `cause ${destroyed.cause} ${destroyed.causeText}`);
         assert.ok(!calls.types().includes('StasisStart'));
       });
     }
