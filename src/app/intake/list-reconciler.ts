@@ -27,14 +27,16 @@ export class ListReconciler {
   async run(): Promise<ReconcileReport> {
     const report: ReconcileReport = { listed: 0, verified: 0, repaired: 0 };
     const { requests, list, logger } = this.deps;
+    const justListed = new Set<string>();
 
     for (;;) {
       const page = await requests.findNotEnqueued(this.pageSize);
       let progressed = false;
       for (const request of page) {
-        if (request.channel === 'inbound') continue;
+        if (request.channel === 'inbound' || justListed.has(request.id)) continue;
         await list.add(listEntryOf(request));
         await requests.markEnqueued(request.id);
+        justListed.add(request.id);
         report.listed++;
         progressed = true;
       }
@@ -46,7 +48,7 @@ export class ListReconciler {
       const page = await requests.findByStatus(['queued', 'scheduled'], undefined, this.pageSize, afterId);
       if (page.length === 0) break;
       for (const request of page) {
-        if (request.channel === 'inbound') continue;
+        if (request.channel === 'inbound' || justListed.has(request.id)) continue;
         if (await list.get(request.id, request.queue)) {
           report.verified++;
         } else {
