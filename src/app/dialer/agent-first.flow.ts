@@ -11,7 +11,7 @@ export async function agentFirstFlow(ctx: FlowContext): Promise<FlowResult> {
   const agent = await dialAgent(ctx);
   let customer: CallLeg | null = null;
   try {
-    const a = await awaitAnswer(ctx, agent, ctx.settings.agentRingTimeoutSeconds);
+    const a = await awaitAnswer(ctx.signal, agent, ctx.settings.agentRingTimeoutSeconds);
     if (a === 'aborted') {
       await agent.abandon('cancelled');
       return { ...resultOf(agent, 'cancelled', false), outcome: 'cancelled' };
@@ -27,7 +27,7 @@ export async function agentFirstFlow(ctx: FlowContext): Promise<FlowResult> {
     const agentGone = new AbortController();
     const abortOnAgentGone = agent.waitEnded(agentGone.signal).then(() => agentGone.abort());
     const both = AbortSignal.any([ctx.signal, agentGone.signal]);
-    const c = await awaitAnswer({ ...ctx, signal: both }, customer, ctx.settings.ringTimeoutSeconds);
+    const c = await awaitAnswer(both, customer, ctx.settings.ringTimeoutSeconds);
     await ignoreGone(ctx.cc.stopPlayback(progressTone));
 
     if (c === 'aborted') {

@@ -11,7 +11,7 @@ export async function customerFirstFlow(ctx: FlowContext): Promise<FlowResult> {
   const customer = await dialCustomer(ctx, 'callback-customer');
   let agent: CallLeg | null = null;
   try {
-    const c = await awaitAnswer(ctx, customer, ctx.settings.ringTimeoutSeconds);
+    const c = await awaitAnswer(ctx.signal, customer, ctx.settings.ringTimeoutSeconds);
     if (c === 'aborted') {
       await customer.abandon('cancelled');
       return { ...resultOf(customer, 'cancelled'), outcome: 'cancelled' };
@@ -20,7 +20,7 @@ export async function customerFirstFlow(ctx: FlowContext): Promise<FlowResult> {
     await ctx.progress('answered');
 
     const menu = ctx.settings.menu;
-    const choice = await runMenu(ctx, customer, menu);
+    const choice = await runMenu(ctx.signal, customer, menu);
     const answered = resultOf(customer, 'unconfirmed');
     switch (choice) {
       case 'aborted':
@@ -29,13 +29,13 @@ export async function customerFirstFlow(ctx: FlowContext): Promise<FlowResult> {
       case 'hung-up':
         return { ...answered, outcome: 'unconfirmed' };
       case 'no-input':
-        await sayGoodbye(ctx, customer, menu.goodbye['no-input']);
+        await sayGoodbye(ctx.signal, customer, menu.goodbye['no-input']);
         return { ...answered, outcome: 'unconfirmed' };
       case 'later':
-        await sayGoodbye(ctx, customer, menu.goodbye.later);
+        await sayGoodbye(ctx.signal, customer, menu.goodbye.later);
         return { ...answered, outcome: 'rescheduled', input: { choice } };
       case 'cancel':
-        await sayGoodbye(ctx, customer, menu.goodbye.cancel);
+        await sayGoodbye(ctx.signal, customer, menu.goodbye.cancel);
         return { ...answered, outcome: 'cancelled', input: { choice } };
       case 'connect':
         break;
@@ -43,11 +43,11 @@ export async function customerFirstFlow(ctx: FlowContext): Promise<FlowResult> {
 
     await ctx.cc.startMoh(customer.channelId).catch(() => undefined);
     agent = await dialAgent(ctx);
-    const a = await awaitAnswer(ctx, agent, ctx.settings.agentRingTimeoutSeconds);
+    const a = await awaitAnswer(ctx.signal, agent, ctx.settings.agentRingTimeoutSeconds);
     if (a !== 'answered' || customer.ended) {
       await agent.abandon('agent_missed');
       if (customer.ended) return { ...answered, outcome: 'unconfirmed', input: { choice } };
-      await sayGoodbye(ctx, customer, menu.goodbye.later);
+      await sayGoodbye(ctx.signal, customer, menu.goodbye.later);
       return { ...answered, outcome: ctx.signal.aborted ? 'cancelled' : 'agent_missed', input: { choice } };
     }
     const connected = await bridgeAndTalk(ctx, customer, agent);

@@ -37,8 +37,8 @@ export async function dialAgent(ctx: FlowContext): Promise<CallLeg> {
 }
 
 /** Waits for the leg to answer within its ring timeout; a leg still pending after that is hung up as no answer. */
-export async function awaitAnswer(ctx: FlowContext, leg: CallLeg, ringSeconds: number): Promise<'answered' | 'ended' | 'aborted'> {
-  const r = await leg.waitAnswered(ringSeconds * 1000 + SAFETY_MARGIN_MS, ctx.signal);
+export async function awaitAnswer(signal: AbortSignal, leg: CallLeg, ringSeconds: number): Promise<'answered' | 'ended' | 'aborted'> {
+  const r = await leg.waitAnswered(ringSeconds * 1000 + SAFETY_MARGIN_MS, signal);
   if (r === 'timeout') {
     await leg.abandon('no_answer');
     return 'ended';
@@ -49,17 +49,17 @@ export async function awaitAnswer(ctx: FlowContext, leg: CallLeg, ringSeconds: n
 export type MenuResult = CallbackChoice | 'no-input' | 'hung-up' | 'aborted';
 
 /** Runs the confirmation menu on an answered leg until a choice, no input, hang-up or cancellation. */
-export async function runMenu(ctx: FlowContext, leg: CallLeg, menu: CallbackMenu): Promise<MenuResult> {
+export async function runMenu(signal: AbortSignal, leg: CallLeg, menu: CallbackMenu): Promise<MenuResult> {
   let step: MenuStep = nextStep(menu, { offered: 0 }, { kind: 'start' });
   for (;;) {
-    if (ctx.signal.aborted) return 'aborted';
+    if (signal.aborted) return 'aborted';
     if (leg.ended) return 'hung-up';
     if (step.kind === 'choice') return step.choice;
     if (step.kind === 'no-input') return 'no-input';
     const state = step.state;
-    let digit = await leg.playAndListen(step.media, ctx.signal);
-    if (digit === null && !leg.ended && !ctx.signal.aborted) digit = await leg.nextDigit(menu.inputTimeoutSeconds * 1000, ctx.signal);
-    if (ctx.signal.aborted) return 'aborted';
+    let digit = await leg.playAndListen(step.media, signal);
+    if (digit === null && !leg.ended && !signal.aborted) digit = await leg.nextDigit(menu.inputTimeoutSeconds * 1000, signal);
+    if (signal.aborted) return 'aborted';
     if (leg.ended) return 'hung-up';
     step = nextStep(menu, state, digit === null ? { kind: 'timeout' } : { kind: 'digit', digit });
   }
@@ -95,7 +95,7 @@ export async function bridgeAndTalk(ctx: FlowContext, customer: CallLeg, agent: 
 }
 
 /** Plays a goodbye (if any) and hangs up. */
-export async function sayGoodbye(ctx: FlowContext, leg: CallLeg, media: string[] | undefined): Promise<void> {
-  if (media && media.length && !leg.ended) await leg.playAndListen(media, ctx.signal, false);
+export async function sayGoodbye(signal: AbortSignal, leg: CallLeg, media: string[] | undefined): Promise<void> {
+  if (media && media.length && !leg.ended) await leg.playAndListen(media, signal, false);
   await leg.hangup();
 }

@@ -8,7 +8,7 @@ import { awaitAnswer, dialCustomer, sayGoodbye } from './flow-steps';
 export async function ivrCallbackFlow(ctx: FlowContext): Promise<FlowResult> {
   const customer = await dialCustomer(ctx, 'callback-ivr');
   try {
-    const c = await awaitAnswer(ctx, customer, ctx.settings.ringTimeoutSeconds);
+    const c = await awaitAnswer(ctx.signal, customer, ctx.settings.ringTimeoutSeconds);
     if (c === 'aborted') {
       await customer.abandon('cancelled');
       return { ...resultOf(customer, 'cancelled'), outcome: 'cancelled' };
@@ -22,7 +22,7 @@ export async function ivrCallbackFlow(ctx: FlowContext): Promise<FlowResult> {
     const answered = resultOf(customer, 'unconfirmed');
     if (ctx.signal.aborted) return { ...answered, outcome: 'cancelled' };
     if (digit === ivr.confirmDigit) {
-      await sayGoodbye(ctx, customer, ctx.settings.menu.goodbye['no-input']);
+      await sayGoodbye(ctx.signal, customer, ctx.settings.menu.goodbye['no-input']);
       return { ...answered, outcome: 'connected', input: { ivrConfirmed: true } };
     }
     await customer.hangup();
