@@ -1,0 +1,259 @@
+import { randomUUID } from 'node:crypto';
+import type { CenterConfig, ServiceQueue } from '../../domain/center-config';
+import { NotFoundError } from '../../domain/errors';
+import type { HelpRequest } from '../../domain/help-request';
+import { selectAgent } from '../../domain/routing';
+import type { CallRecords } from '../../ports/call-records';
+import type { Clock, TimerHandle } from '../../ports/clock';
+import type { ContactQueue, ListEntry } from '../../ports/contact-queue';
+import type { HelpRequestRepository } from '../../ports/help-request-repository';
+import type { Logger } from '../../ports/logger';
+import type { AgentConnector, ConnectorHooks } from './agent-connector';
+import type { AgentEventBus } from './agent-events';
+import type { AgentRoster, RosterAgent } from './agent-roster';
+import { CallbackReservation } from './callback-reservation';
+import type { CallbackHandler } from './dispatch-contract';
+import type { HoldingCallers } from './holding-callers';
+import type { ScreenPopBuilder } from './screen-pop';
+
+export interface DispatcherDeps {
+  center: CenterConfig;
+  roster: AgentRoster;
+  queue: ContactQueue;
+  requests: HelpRequestRepository;
+  callbacks: CallbackHandler;
+  callers: HoldingCallers;
+  pops: ScreenPopBuilder;
+  bus: AgentEventBus;
+  records: CallRecords;
+  clock: Clock;
+  log: Logger;
+  /** Identifies this process as the holder of entries it takes. */
+  holderId: string;
+  /** Safety net for entries added by other processes: look again this often while agents are free. */
+  pollIntervalMs?: number;
+}
+
+/**
+ * The only place where work meets agents. A pass runs whenever an agent becomes available, an
+ * entry is added or falls due, or a poll fires; passes never overlap, so no agent is offered two
+ * contacts even when two contacts become due in the same instant. Each step: peek the best due
+ * entry over the queues of the free agents, choose the agent for its queue (skill, then the
+ * queue's strategy), reserve that agent, then take the agent's best entry from the list. Only
+ * then is anything dialled, so callbacks never leave the list faster than agents take them.
+ */
+export class Dispatcher implements ConnectorHooks {
+  private connector: AgentConnector | null = null;
+  private running = false;
+  private again = false;
+  private idleWaiters: Array<() => void> = [];
+  private wakeTimer: TimerHandle | null = null;
+  private pollTimer: TimerHandle | null = null;
+  private stopped = false;
+  private readonly queues: Map<string, ServiceQueue>;
+  private readonly offers = new Map<string, number>();
+  private offRoster: (() => void) | null = null;
+
+  constructor(private readonly deps: DispatcherDeps) {
+    this.queues = new Map(deps.center.queues.map((q) => [q.id, q]));
+  }
+
+  /** The connector rings agents for callers on hold (set once at composition). */
+  useConnector(connector: AgentConnector): void {
+    this.connector = connector;
+  }
+
+  /** The dialer that serves callbacks (it may be built after the dispatcher). */
+  useCallbackHandler(handler: CallbackHandler): void {
+    this.deps.callbacks = handler;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.offRoster = this.deps.roster.onChange((agentId, next) => {
+      this.deps.bus.publish(agentId, { type: 'state', state: next.state, reason: next.reason, at: next.since.toISOString() });
+      if (next.state === 'available') this.kick();
+    });
+    this.poll();
+    this.kick();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.offRoster?.();
+    if (this.wakeTimer) this.deps.clock.clearTimeout(this.wakeTimer);
+    if (this.pollTimer) this.deps.clock.clearTimeout(this.pollTimer);
+    this.wakeTimer = this.pollTimer = null;
+  }
+
+  /** Asks for a pass (coalesced: a pass already running runs once more). */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    void this.loop();
+  }
+
+  /** Resolves when no pass is running (tests and the benchmark wait on it). */
+  whenIdle(): Promise<void> {
+    if (!this.running) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  wrapUp(agentId: string, queue: ServiceQueue, requestId: string): void {
+    const { clock, bus, roster } = this.deps;
+    bus.publish(agentId, { type: 'ended', requestId, at: clock.now().toISOString(), wrapUpSeconds: queue.wrapUpSeconds });
+    const done = () => void roster.applyIfAllowed(agentId, { type: 'wrap-up-done' });
+    if (queue.wrapUpSeconds === 0) done();
+    else clock.setTimeout(done, queue.wrapUpSeconds * 1000);
+  }
+
+  queueConfig(id: string): ServiceQueue {
+    const q = this.queues.get(id);
+    if (!q) throw new NotFoundError(`queue ${id}`);
+    return q;
+  }
+
+  private async loop(): Promise<void> {
+    do {
+      this.again = false;
+      try {
+        await this.pass();
+      } catch (err) {
+        this.deps.log.error({ err }, 'dispatch pass failed');
+      }
+    } while (this.again && !this.stopped);
+    this.running = false;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  private async pass(): Promise<void> {
+    const { roster, queue, clock, log } = this.deps;
+    for (let guard = 0; guard < 10_000; guard++) {
+      const now = clock.now();
+      const free = roster.available(now);
+      if (free.length === 0) return this.wakeAfterCooldown(now);
+      const queues = [...new Set(free.flatMap((a) => Object.keys(a.definition.queues)))].sort();
+      const best = await queue.peek(queues);
+      if (!best) return this.wakeWhenDue(queues);
+      const chosen = selectAgent(this.queueConfig(best.queue).strategy, roster.candidatesFor(best.queue, now));
+      if (!chosen) return;
+      try {
+        await roster.apply(chosen.id, { type: 'reserve' });
+      } catch (err) {
+        log.debug({ err, agentId: chosen.id }, 'agent not reserved');
+        continue;
+      }
+      const entry = await queue.take(this.queuesOf(chosen.agent), `${this.deps.holderId}:${chosen.id}`).catch((err: unknown) => {
+        log.error({ err }, 'take failed');
+        return null;
+      });
+      if (!entry) {
+        await roster.applyIfAllowed(chosen.id, { type: 'release' });
+        continue;
+      }
+      await this.serve(chosen.agent, entry).catch(async (err: unknown) => {
+        log.error({ err, requestId: entry.requestId }, 'serving an entry failed; it goes back in its place');
+        await queue.requeue(entry.requestId, entry.queue).catch(() => undefined);
+        await roster.applyIfAllowed(chosen.id, { type: 'release' });
+      });
+    }
+  }
+
+  /** The agent's queues, primary skills first (the list orders by priority and arrival across them). */
+  private queuesOf(agent: RosterAgent): string[] {
+    const skills = agent.definition.queues;
+    return Object.keys(skills).sort((a, b) => skills[a]! - skills[b]! || (a < b ? -1 : 1));
+  }
+
+  private async serve(agent: RosterAgent, entry: ListEntry): Promise<void> {
+    const { queue, requests, roster, log } = this.deps;
+    const agentId = agent.definition.id;
+    const queueConfig = this.queueConfig(entry.queue);
+    if (entry.kind === 'caller') {
+      const caller = this.deps.callers.get(entry.requestId);
+      if (!caller || caller.io.isGone || !this.connector) {
+        log.warn({ requestId: entry.requestId }, 'caller entry without a caller on hold here; removed');
+        await queue.remove(entry.requestId, entry.queue);
+        await roster.applyIfAllowed(agentId, { type: 'release' });
+        return;
+      }
+      caller.offering = true;
+      const attemptNo = (this.offers.get(entry.requestId) ?? 0) + 1;
+      this.offers.set(entry.requestId, attemptNo);
+      this.popLater(agentId, entry.requestId, 'caller');
+      await this.connector.ring(agent, caller, entry, queueConfig, attemptNo);
+      return;
+    }
+    const reserved = await requests.transition(entry.requestId, ['queued', 'scheduled'], { status: 'reserved' });
+    if (!reserved) {
+      const current = await requests.findById(entry.requestId);
+      if (!current || ['completed', 'failed', 'cancelled'].includes(current.status)) {
+        await queue.remove(entry.requestId, entry.queue);
+      } else {
+        // Held by a reservation of an earlier life of the controller: the dialer's reconcile settles it.
+        await queue.requeue(entry.requestId, entry.queue, { dueAt: new Date(this.deps.clock.now().getTime() + 60_000) });
+      }
+      await roster.applyIfAllowed(agentId, { type: 'release' });
+      return;
+    }
+    const attemptNo = (this.offers.get(entry.requestId) ?? 0) + 1;
+    this.offers.set(entry.requestId, attemptNo);
+    const offerId = `reservation-${randomUUID()}`;
+    this.deps.records.offerStarted({ requestId: entry.requestId, agentId, channelId: offerId, attemptNo, startedAt: this.deps.clock.now() }).catch((err: unknown) => log.error({ err }, 'record failed: offer start'));
+    const reservation = new CallbackReservation({ id: agentId, name: agent.definition.name, endpoint: agent.definition.endpoint }, entry, reserved, queueConfig, { ...this.deps, hooks: this }, offerId);
+    this.popLater(agentId, entry.requestId, 'callback', reserved);
+    this.deps.callbacks.serveCallback(reservation).catch(async (err: unknown) => {
+      log.error({ err, requestId: entry.requestId }, 'the dialer failed to serve a callback');
+      await reservation.settle({ kind: 'requeue' });
+    });
+  }
+
+  /** Sends the screen pop without holding up the dialling. */
+  private popLater(agentId: string, requestId: string, kind: 'caller' | 'callback', known?: HelpRequest): void {
+    const { requests, pops, bus, clock, log } = this.deps;
+    void (async () => {
+      const request = known ?? (await requests.findById(requestId));
+      if (!request) return;
+      bus.publish(agentId, { type: 'offer', pop: await pops.build(request, kind, clock.now()) });
+    })().catch((err: unknown) => log.warn({ err, requestId }, 'screen pop failed'));
+  }
+
+  private async wakeWhenDue(queues: string[]): Promise<void> {
+    const next = await this.deps.queue.nextDueAt(queues);
+    this.setWake(next);
+  }
+
+  private wakeAfterCooldown(now: Date): void {
+    const times = this.deps.roster
+      .list()
+      .filter((a) => a.status.state === 'available' && a.cooldownUntil && a.cooldownUntil > now)
+      .map((a) => a.cooldownUntil!.getTime());
+    this.setWake(times.length ? new Date(Math.min(...times)) : null);
+  }
+
+  private setWake(at: Date | null): void {
+    const { clock } = this.deps;
+    if (this.wakeTimer) clock.clearTimeout(this.wakeTimer);
+    this.wakeTimer = null;
+    if (!at || this.stopped) return;
+    this.wakeTimer = clock.setTimeout(() => {
+      this.wakeTimer = null;
+      this.kick();
+    }, Math.max(0, at.getTime() - clock.now().getTime()));
+  }
+
+  private poll(): void {
+    const ms = this.deps.pollIntervalMs;
+    if (!ms || this.stopped) return;
+    this.pollTimer = this.deps.clock.setTimeout(() => {
+      if (this.deps.roster.available().length > 0) this.kick();
+      this.poll();
+    }, ms);
+  }
+}
