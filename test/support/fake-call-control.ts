@@ -94,11 +94,11 @@ export class FakeCallControl implements CallControl {
   }
 
   /** A caller dials a DID: the dialplan runs Stasis(app, inbound, did). Returns the channel id. */
-  inbound(did: string, callerNumber = '+15551230000', opts: { id?: string; callerName?: string; args?: string[] } = {}): string {
+  inbound(did: string, callerNumber = '+15551230000', opts: { id?: string; callerName?: string; args?: string[]; name?: string } = {}): string {
     const id = opts.id ?? `${1_700_000_000 + ++this.seq}.${this.seq}`;
     const channel: FakeChannel = {
       id,
-      name: `PJSIP/trunk-${id}`,
+      name: opts.name ?? `PJSIP/trunk-${id}`,
       state: 'Ring',
       callerNumber,
       callerName: opts.callerName ?? '',

@@ -134,19 +134,22 @@ export class Dispatcher implements ConnectorHooks {
 
   private async pass(): Promise<void> {
     const { roster, queue, clock, log } = this.deps;
+    // Agents whose reservation the database refused in this pass (another process holds them).
+    const refused = new Set<string>();
     for (let guard = 0; guard < 10_000; guard++) {
       const now = clock.now();
-      const free = roster.available(now);
+      const free = roster.available(now).filter((a) => !refused.has(a.definition.id));
       if (free.length === 0) return this.wakeAfterCooldown(now);
       const queues = [...new Set(free.flatMap((a) => Object.keys(a.definition.queues)))].sort();
       const best = await queue.peek(queues);
       if (!best) return this.wakeWhenDue(queues);
-      const chosen = selectAgent(this.queueConfig(best.queue).strategy, roster.candidatesFor(best.queue, now));
+      const chosen = selectAgent(this.queueConfig(best.queue).strategy, roster.candidatesFor(best.queue, now).filter((c) => !refused.has(c.id)));
       if (!chosen) return;
       try {
         await roster.apply(chosen.id, { type: 'reserve' });
       } catch (err) {
-        log.debug({ err, agentId: chosen.id }, 'agent not reserved');
+        log.warn({ err, agentId: chosen.id }, 'agent not reserved');
+        refused.add(chosen.id);
         continue;
       }
       const entry = await queue.take(this.queuesOf(chosen.agent), `${this.deps.holderId}:${chosen.id}`).catch((err: unknown) => {
