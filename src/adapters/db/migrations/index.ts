@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import * as initial from './001-initial';
 import * as contactAttemptLease from './002-contact-attempt-lease';
+import * as acdRecords from './003-acd-records';
 
 /**
  * Migrations are listed here (not discovered on disk) so they run the same from TypeScript
@@ -9,6 +10,7 @@ import * as contactAttemptLease from './002-contact-attempt-lease';
 const migrations: Record<string, { up(k: Knex): Promise<void>; down(k: Knex): Promise<void> }> = {
   '001-initial': initial,
   '002-contact-attempt-lease': contactAttemptLease,
+  '003-acd-records': acdRecords,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
