@@ -5,8 +5,8 @@
  *
  * Attributes (all optional): data-queue (service queue), data-api (API origin; default: the
  * origin this script was loaded from), data-ring-now (show a "Ring me now" button that asks for
- * an immediate call, channel click-to-call), data-ring-now-endpoint (path for it; default the
- * help-request endpoint), data-position ("left" or "right"), data-color (accent colour),
+ * an immediate call, channel click-to-call), data-ring-now-endpoint (its path; default
+ * /api/v1/click-to-call), data-position ("left" or "right"), data-color (accent colour),
  * data-poll-seconds (status refresh interval, at least 2).
  *
  * Everything renders in a shadow root, so the host page's CSS and ours never meet. Server and
@@ -29,6 +29,14 @@
     completed: 'Done. Thank you for contacting us.',
     failed: 'We could not reach you. Please request a new callback.',
     cancelled: 'Your callback request was cancelled.',
+  };
+  /** "Ring me now" calls report how far the call got. */
+  var PROGRESS_TEXT = {
+    ringing: 'Your phone is ringing. Answer it and press 1 to be connected.',
+    connected: 'You answered. Press 1 to be connected.',
+    'in-queue': 'You are in line for the next available agent. Please stay on the phone.',
+    'with-agent': 'You are talking to an agent.',
+    ended: 'The call has ended. Thank you.',
   };
   var FIELD_INPUTS = { phone: 'phone', sipUri: 'sipUri', name: 'name', preferredTime: 'preferredTime' };
   var STYLES = [
@@ -82,7 +90,7 @@
       api: api,
       queue: el.getAttribute('data-queue') || '',
       ringNow: ringNow !== null && ringNow !== 'false',
-      ringNowPath: el.getAttribute('data-ring-now-endpoint') || '/api/v1/help-requests',
+      ringNowPath: el.getAttribute('data-ring-now-endpoint') || '/api/v1/click-to-call',
       position: el.getAttribute('data-position') === 'left' ? 'left' : 'right',
       color: el.getAttribute('data-color') || '',
       pollMs: Math.max(2, isFinite(poll) && poll > 0 ? poll : 5) * 1000,
@@ -260,7 +268,7 @@
       .then(function (res) {
         if (res.body && typeof res.body.id === 'string' && res.status < 300) {
           state.pending = null;
-          accepted(res.body, built.body.preferredTime);
+          accepted(res.body, built.body.preferredTime, ringNow, path);
         } else {
           if (res.status < 500 && res.status !== 429) state.pending = null;
           showError(res);
@@ -301,19 +309,19 @@
     return /[.!?]$/.test(text) ? text : text + '.';
   }
 
-  function accepted(body, preferredTime) {
-    var statusUrl = resolveStatusUrl(body.statusUrl, body.id);
+  function accepted(body, preferredTime, ringNow, path) {
+    var statusUrl = resolveStatusUrl(typeof body.statusUrl === 'string' ? body.statusUrl : path + '/' + encodeURIComponent(body.id));
     if (!statusUrl) { setGeneralError('The service sent an unexpected answer.'); return; }
-    state.active = { statusUrl: statusUrl, preferredTime: preferredTime || null };
+    state.active = { statusUrl: statusUrl, preferredTime: preferredTime || null, ringNow: !!ringNow };
     try { sessionStorage.setItem(storageKey, JSON.stringify(state.active)); } catch { /* storage disabled */ }
     showStatus(body);
     schedulePoll();
   }
 
   /** The status URL must point back at the API origin; anything else is refused. */
-  function resolveStatusUrl(statusUrl, id) {
+  function resolveStatusUrl(statusUrl) {
     try {
-      var u = new URL(typeof statusUrl === 'string' ? statusUrl : '/api/v1/help-requests/' + encodeURIComponent(id), config.api);
+      var u = new URL(statusUrl, config.api);
       return u.origin === config.api ? u.href : null;
     } catch {
       return null;
@@ -330,11 +338,13 @@
     clearErrors();
   }
 
+  /** Shows a status answer; returns whether the request has reached a final state. */
   function showStatus(info) {
     ui.formView.hidden = true;
     ui.statusView.hidden = false;
     ui.launch.textContent = 'Your callback';
     var status = typeof info.status === 'string' ? info.status : 'queued';
+    if (state.active && state.active.ringNow) return showCallProgress(status, info.progress);
     var final = FINAL.hasOwnProperty(status);
     var secs = Number(info.estimatedWaitSeconds);
     var at = status === 'scheduled' && state.active && state.active.preferredTime;
@@ -350,6 +360,21 @@
     ui.cancel.hidden = final || status === 'connected';
     ui.again.hidden = !final;
     if (final) { stopPolling(); forget(); }
+    return final;
+  }
+
+  function showCallProgress(status, progress) {
+    var final = FINAL.hasOwnProperty(status) || progress === 'ended';
+    ui.lead.textContent = '';
+    ui.wait.hidden = true;
+    ui.position.textContent = '';
+    ui.statusText.textContent = (final && STATUS_TEXT[status]) || PROGRESS_TEXT[progress] || STATUS_TEXT[status] || 'Status: ' + status;
+    ui.statusView.setAttribute('data-state', final ? (FINAL.hasOwnProperty(status) ? status : 'completed') : progress || status);
+    ui.statusError.hidden = true;
+    ui.cancel.hidden = true;
+    ui.again.hidden = !final;
+    if (final) { stopPolling(); forget(); }
+    return final;
   }
 
   function formatWait(secs) {
@@ -362,7 +387,8 @@
 
   function schedulePoll() {
     stopPolling();
-    var delay = config.pollMs * Math.min(8, Math.pow(2, state.pollFailures));
+    var every = state.active && state.active.ringNow ? Math.min(config.pollMs, 2000) : config.pollMs;
+    var delay = every * Math.min(8, Math.pow(2, state.pollFailures));
     state.pollTimer = setTimeout(poll, delay);
   }
 
@@ -377,8 +403,7 @@
       if (!state.active) return;
       if (res.status === 200 && res.body) {
         state.pollFailures = 0;
-        showStatus(res.body);
-        if (!FINAL.hasOwnProperty(res.body.status)) schedulePoll();
+        if (!showStatus(res.body)) schedulePoll();
       } else if (res.status === 404 || res.status === 410) {
         showStatus({ status: 'cancelled' });
       } else {
@@ -413,7 +438,7 @@
     var saved = null;
     try { saved = JSON.parse(sessionStorage.getItem(storageKey) || 'null'); } catch { saved = null; }
     if (!saved || typeof saved.statusUrl !== 'string' || !resolveStatusUrl(saved.statusUrl)) return;
-    state.active = { statusUrl: saved.statusUrl, preferredTime: typeof saved.preferredTime === 'string' ? saved.preferredTime : null };
+    state.active = { statusUrl: saved.statusUrl, preferredTime: typeof saved.preferredTime === 'string' ? saved.preferredTime : null, ringNow: saved.ringNow === true };
     showStatus({ status: 'queued' });
     ui.wait.textContent = 'being updated';
     poll();
