@@ -5,7 +5,8 @@
  *
  * Targets: at least 0.7x the plain-insert rate, p99 within 5 ms of the plain-insert p99.
  * Environment: BENCH_REQUESTS (per round, default 3000), BENCH_CONCURRENCY (default 32),
- * BENCH_ROUNDS (default 3), BENCH_STRICT=1 to exit non-zero when a target is missed.
+ * BENCH_ROUNDS (default 3), BENCH_STRICT=1 to exit non-zero when a target is missed,
+ * BENCH_SERVER_CPU_PROF=<dir> to write a CPU profile of the server process there.
  * The server runs in its own process (the load generator must not share its event loop) with its
  * own pool of 10 connections, the same size as the baseline's. Uses its own database and Redis
  * prefix and removes both.

@@ -13,7 +13,7 @@ interface Ready {
 
 export async function spawnIntakeServer(databaseUrl: string, redisUrl: string, prefix: string): Promise<IntakeServer> {
   const child = fork(__filename, [], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', 'tsx', ...(process.env.BENCH_SERVER_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SERVER_CPU_PROF}`] : [])],
     env: { ...process.env, BENCH_DATABASE_URL: databaseUrl, BENCH_REDIS_URL: redisUrl, BENCH_PREFIX: prefix },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
