@@ -1,0 +1,59 @@
+import type { Knex } from 'knex';
+import type { AgentState, AgentStatus } from '../../domain/agent-state';
+import type { AgentDefinition, ServiceQueue } from '../../domain/center-config';
+import type { AgentRepository } from '../../ports/agent-repository';
+
+/** Agents, queues and skills in MySQL; state changes are conditional updates logged in `agent_state_log`. */
+export class KnexAgentRepository implements AgentRepository {
+  constructor(private readonly knex: Knex) {}
+
+  async sync(queues: readonly ServiceQueue[], agents: readonly AgentDefinition[]): Promise<void> {
+    await this.knex.transaction(async (trx) => {
+      for (const q of queues) {
+        await trx('queues')
+          .insert({ id: q.id, name: q.name, strategy: q.strategy, handle_seconds: q.handleSeconds, callback_mode: q.callbackMode, settings: JSON.stringify({ ringTimeoutSeconds: q.ringTimeoutSeconds, wrapUpSeconds: q.wrapUpSeconds }) })
+          .onConflict('id')
+          .merge(['name', 'strategy', 'handle_seconds', 'callback_mode', 'settings']);
+      }
+      for (const a of agents) {
+        await trx('agents').insert({ id: a.id, name: a.name, endpoint: a.endpoint }).onConflict('id').merge(['name', 'endpoint']);
+        await trx('agent_queues').where({ agent_id: a.id }).delete();
+        const rows = Object.entries(a.queues).map(([queue_id, skill]) => ({ agent_id: a.id, queue_id, skill }));
+        if (rows.length) await trx('agent_queues').insert(rows);
+      }
+    });
+  }
+
+  async loadStates(): Promise<Map<string, AgentStatus>> {
+    const rows = await this.knex('agents').select('id', 'state', 'state_reason', 'state_since', 'last_call_ended_at', 'missed_in_row', 'calls_handled');
+    return new Map(
+      rows.map((r) => [
+        String(r.id),
+        {
+          state: r.state as AgentState,
+          reason: r.state_reason ?? null,
+          since: new Date(r.state_since),
+          lastCallEndedAt: r.last_call_ended_at ? new Date(r.last_call_ended_at) : null,
+          missedInRow: Number(r.missed_in_row),
+          callsHandled: Number(r.calls_handled),
+        },
+      ]),
+    );
+  }
+
+  async saveState(agentId: string, from: AgentState, next: AgentStatus): Promise<boolean> {
+    return this.knex.transaction(async (trx) => {
+      const changed = await trx('agents').where({ id: agentId, state: from }).update({
+        state: next.state,
+        state_reason: next.reason,
+        state_since: next.since,
+        last_call_ended_at: next.lastCallEndedAt,
+        missed_in_row: next.missedInRow,
+        calls_handled: next.callsHandled,
+      });
+      if (changed !== 1) return false;
+      await trx('agent_state_log').insert({ agent_id: agentId, state: next.state, reason: next.reason, at: next.since });
+      return true;
+    });
+  }
+}
