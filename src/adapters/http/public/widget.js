@@ -86,11 +86,12 @@
     }
     var ringNow = el.getAttribute('data-ring-now');
     var poll = Number(el.getAttribute('data-poll-seconds'));
+    var ringPath = el.getAttribute('data-ring-now-endpoint');
     return {
       api: api,
       queue: el.getAttribute('data-queue') || '',
       ringNow: ringNow !== null && ringNow !== 'false',
-      ringNowPath: el.getAttribute('data-ring-now-endpoint') || '/api/v1/click-to-call',
+      ringNowPath: ringPath && /^\/[A-Za-z0-9._~\/-]*$/.test(ringPath) ? ringPath : '/api/v1/click-to-call',
       position: el.getAttribute('data-position') === 'left' ? 'left' : 'right',
       color: el.getAttribute('data-color') || '',
       pollMs: Math.max(2, isFinite(poll) && poll > 0 ? poll : 5) * 1000,
