@@ -6,15 +6,20 @@ import { createAriCallControl, type AriCallControlHandle } from '../../src/adapt
 import type { CallControl, CallEvent } from '../../src/ports/call-control';
 import type { AriTarget } from '../support/ari-target';
 
+const say = (level: string) => (obj: unknown, msg?: string) => {
+  if (process.env.ARI_TEST_LOG) console.log(level, msg ?? '', JSON.stringify(obj));
+};
+
+/** Silent unless ARI_TEST_LOG is set (then warnings and errors are printed). */
 export const quietLogger = {
   child() {
     return quietLogger;
   },
   trace() {},
   debug() {},
-  info() {},
-  warn() {},
-  error() {},
+  info: say('info'),
+  warn: say('warn'),
+  error: say('error'),
 };
 
 export async function connectAdapter(target: AriTarget, overrides: { backoff?: { initialMs: number; maxMs: number }; requestTimeoutMs?: number } = {}): Promise<AriCallControlHandle> {
