@@ -83,9 +83,11 @@ export class BullmqContactQueue implements ContactQueue {
       d: String(entry.dueAt.getTime()),
     };
     const k = this.keys(entry.queue);
-    await this.redisCall(() => this.options.redis.eval(ADD, 3, k.entries, k.due, k.sched, entry.requestId, JSON.stringify(stored), String(this.now())));
-    // Idempotent too: BullMQ ignores an add whose job id exists.
-    await this.ensureJob(entry.queue, stored, false);
+    // Both idempotent (BullMQ ignores an add whose job id exists), so they go out together.
+    await Promise.all([
+      this.redisCall(() => this.options.redis.eval(ADD, 3, k.entries, k.due, k.sched, entry.requestId, JSON.stringify(stored), String(this.now()))),
+      this.ensureJob(entry.queue, stored, false),
+    ]);
   }
 
   async take(queues: readonly string[], holder: string): Promise<ListEntry | null> {

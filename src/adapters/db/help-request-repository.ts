@@ -23,7 +23,8 @@ const COLUMNS: Record<keyof HelpRequestPatch, string> = {
  * the database's own rule (the `open_key` unique column), so it holds across processes.
  */
 export class KnexHelpRequestRepository implements HelpRequestRepository {
-  private pendingEnqueued: { ids: Set<string>; flushed: Promise<void> } | null = null;
+  private readonly pendingEnqueued: Array<{ id: string; resolve: () => void; reject: (err: unknown) => void }> = [];
+  private flushingEnqueued = false;
 
   constructor(
     private readonly knex: Knex,
@@ -96,21 +97,32 @@ export class KnexHelpRequestRepository implements HelpRequestRepository {
   }
 
   /**
-   * Marks the list entry as created. Calls arriving together share one UPDATE (and one commit),
-   * which matters on the intake's hot path; each caller still waits for its own row to be written.
+   * Marks the list entry as created. One UPDATE is in flight at a time; calls arriving meanwhile
+   * share the next one (a group commit), so the intake's hot path costs a fraction of a commit
+   * per request. Each caller still waits for its own row to be written.
    */
   markEnqueued(id: string): Promise<void> {
-    if (this.pendingEnqueued) {
-      this.pendingEnqueued.ids.add(id);
-      return this.pendingEnqueued.flushed;
-    }
-    const batch = { ids: new Set([id]), flushed: Promise.resolve() };
-    batch.flushed = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
-      this.pendingEnqueued = null;
-      await this.run(() => this.knex('help_requests').whereIn('id', [...batch.ids]).update({ enqueued: true }));
+    return new Promise<void>((resolve, reject) => {
+      this.pendingEnqueued.push({ id, resolve, reject });
+      if (!this.flushingEnqueued) void this.flushEnqueued();
     });
-    this.pendingEnqueued = batch;
-    return batch.flushed;
+  }
+
+  private async flushEnqueued(): Promise<void> {
+    this.flushingEnqueued = true;
+    try {
+      while (this.pendingEnqueued.length > 0) {
+        const batch = this.pendingEnqueued.splice(0, 1000);
+        try {
+          await this.run(() => this.knex('help_requests').whereIn('id', batch.map((b) => b.id)).update({ enqueued: true }));
+          for (const b of batch) b.resolve();
+        } catch (err) {
+          for (const b of batch) b.reject(err);
+        }
+      }
+    } finally {
+      this.flushingEnqueued = false;
+    }
   }
 
   async findNotEnqueued(limit: number): Promise<HelpRequest[]> {

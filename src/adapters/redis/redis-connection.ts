@@ -26,7 +26,7 @@ export function createRedisConnection(url: string, role: RedisRole, options: Red
   };
   const roleOptions: RedisOptions =
     role === 'command'
-      ? { maxRetriesPerRequest: 1, enableOfflineQueue: false, commandTimeout: options.commandTimeoutMs ?? 1500 }
+      ? { maxRetriesPerRequest: 1, enableOfflineQueue: false, commandTimeout: options.commandTimeoutMs ?? 1500, enableAutoPipelining: true }
       : { maxRetriesPerRequest: null, enableReadyCheck: true };
   const redis = new IORedis(url, { ...common, ...roleOptions });
   let lastReport = 0;

@@ -31,6 +31,7 @@ const WAITING_STATUSES = ['queued', 'scheduled'] as const;
  */
 export class IntakeService {
   private readonly newId: () => string;
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
     private readonly deps: IntakeServiceDeps,
@@ -40,11 +41,19 @@ export class IntakeService {
   }
 
   async submit(input: SubmitInput, meta: SubmitMeta): Promise<SubmitResult> {
-    await this.limit(`ip:${meta.clientIp}`, this.options.limits.perIp);
     const queue = input.queue ?? this.options.defaultQueue;
     const settings = this.settings(queue);
     const destination = this.destination(input);
-    await this.limit(`dest:${destination}`, this.options.limits.perNumber, input.channel === 'pstn' ? 'phone' : 'sipUri');
+    // Both counters in one round trip; the per-IP one answers first when both are exceeded.
+    const { perIp, perNumber } = this.options.limits;
+    const [byIp, byDestination] = await Promise.all([
+      this.deps.rateLimiter.consume(`ip:${meta.clientIp}`, perIp.limit, perIp.windowSeconds),
+      this.deps.rateLimiter.consume(`dest:${destination}`, perNumber.limit, perNumber.windowSeconds),
+    ]);
+    if (!byIp.allowed) throw new RateLimitedError('too many requests, please try again later', byIp.retryAfterSeconds);
+    if (!byDestination.allowed) {
+      throw new RateLimitedError('too many requests for this destination, please try again later', byDestination.retryAfterSeconds, input.channel === 'pstn' ? 'phone' : 'sipUri');
+    }
 
     const now = this.deps.clock.now();
     const dueAt = this.dueAt(input.preferredTime, now);
@@ -86,13 +95,28 @@ export class IntakeService {
 
     try {
       await this.deps.list.add(listEntryOf(request));
-      await this.deps.requests.markEnqueued(request.id);
     } catch (err) {
       // Committed and acknowledged: the reconcile puts it on the list.
       this.deps.logger.warn({ err, requestId: request.id }, 'help request stored but not yet listed');
       return { view: viewFields(request, null, null), created: true };
     }
+    // The outbox flag only spares the reconcile a lookup, so the answer does not wait for it.
+    this.track(
+      this.deps.requests.markEnqueued(request.id).catch((err: unknown) => {
+        this.deps.logger.warn({ err, requestId: request.id }, 'listed request not marked as listed; the reconcile verifies it');
+      }),
+    );
     return { view: await this.viewOf(request, settings), created: true };
+  }
+
+  /** Resolves once background writes started so far (outbox flags) have settled: call before shutting down. */
+  async settled(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+  }
+
+  private track(work: Promise<void>): void {
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work));
   }
 
   async view(id: string, clientIp: string): Promise<RequestView> {
@@ -215,9 +239,9 @@ export class IntakeService {
     return preferred > now ? preferred : now;
   }
 
-  private async limit(key: string, setting: LimitSetting, field?: string): Promise<void> {
+  private async limit(key: string, setting: LimitSetting): Promise<void> {
     const decision = await this.deps.rateLimiter.consume(key, setting.limit, setting.windowSeconds);
-    if (!decision.allowed) throw new RateLimitedError('too many requests, please try again later', decision.retryAfterSeconds, field);
+    if (!decision.allowed) throw new RateLimitedError('too many requests, please try again later', decision.retryAfterSeconds);
   }
 }
 

@@ -31,6 +31,7 @@ describe('help-request intake over HTTP (real MariaDB and Redis)', () => {
     assert.equal(res.body.estimatedWaitSeconds, 300);
     assert.equal(res.body.statusUrl, `/api/v1/help-requests/${res.body.id}`);
     assert.equal(res.headers.location, res.body.statusUrl);
+    await h.intake.settled();
     const row = await h.db.knex('help_requests').where({ id: res.body.id }).first();
     assert.equal(row.phone, '+14155552671');
     assert.equal(row.enqueued, 1);

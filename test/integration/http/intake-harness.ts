@@ -34,6 +34,7 @@ export function policy(): DestinationPolicy {
 
 export interface IntakeHarness {
   app: Express;
+  intake: IntakeService;
   db: TestDatabase;
   redis: Redis;
   list: BullmqContactQueue;
@@ -85,6 +86,7 @@ export async function startIntake(label: string, options: HarnessOptions = {}): 
   });
   return {
     app,
+    intake,
     db,
     redis,
     list,
