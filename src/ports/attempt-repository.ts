@@ -1,4 +1,5 @@
 import type { AttemptOutcome } from '../domain/call-outcome';
+import type { RequestStatus } from '../domain/help-request';
 
 /** One try at reaching a customer: the `contact_attempts` table. */
 export interface ContactAttempt {
@@ -42,6 +43,13 @@ export interface AttemptResult {
 }
 
 export interface AttemptRepository {
+  /**
+   * Claims a request for dialling in one transaction: moves it from one of `from` to 'dialling'
+   * (with `context`) and opens its next attempt. Null when the request was not in `from` (taken,
+   * cancelled, already dialled); ConflictError when another attempt of it is open. Either both
+   * happen or neither, so a crash never leaves a request 'dialling' without its attempt.
+   */
+  claim(attempt: NewAttempt, from: readonly RequestStatus[], context: Record<string, unknown>): Promise<ContactAttempt | null>;
   /**
    * Opens the next attempt of a request (attempt_no = previous + 1). Rejects with ConflictError
    * when another attempt of the request is still open: two processes never dial one request at once.

@@ -53,4 +53,25 @@ describe('contact attempts in MariaDB', () => {
     await repo.close(a.id, { outcome: 'connected', endedAt: t0 });
     assert.equal(await repo.renew(a.id, 'p1', new Date(t0.getTime() + 90_000)), false, 'a closed attempt has no lease');
   });
+
+  it('claims a request and opens its attempt in one transaction, or does neither', async () => {
+    const id = await request('hr-claim');
+    await db.knex('help_requests').where({ id }).update({ status: 'reserved' });
+    const claim = (owner: string) =>
+      repo.claim({ requestId: id, mode: 'customer-first', owner, leaseUntil: new Date(t0.getTime() + 30_000), startedAt: t0 }, ['reserved', 'queued', 'scheduled'], { progress: 'dialling' });
+    const results = await Promise.allSettled([claim('p1'), claim('p2'), claim('p3')]);
+    const won = results.filter((r) => r.status === 'fulfilled' && r.value !== null);
+    assert.equal(won.length, 1, 'one claim wins');
+    const row = await db.knex('help_requests').where({ id }).first();
+    assert.equal(row.status, 'dialling');
+    assert.equal((typeof row.context === 'string' ? JSON.parse(row.context) : row.context).progress, 'dialling');
+    assert.equal((await repo.listForRequest(id)).length, 1);
+
+    // An open attempt left behind makes a claim fail without touching the request.
+    const other = await request('hr-claim-2');
+    await db.knex('help_requests').where({ id: other }).update({ status: 'reserved' });
+    await open(other, 'ghost');
+    await assert.rejects(repo.claim({ requestId: other, mode: 'agent-first', owner: 'p1', leaseUntil: t0, startedAt: t0 }, ['reserved'], {}), ConflictError);
+    assert.equal((await db.knex('help_requests').where({ id: other }).first()).status, 'reserved', 'rolled back');
+  });
 });

@@ -28,7 +28,7 @@ function app(opts: { agents?: number; perIp?: number } = {}) {
   const service = new ClickToCallService({
     callControl: cc,
     requests,
-    attempts: new MemoryAttempts(),
+    attempts: new MemoryAttempts(requests),
     clock,
     logger: silentLogger,
     policy: new DestinationPolicy({ defaultCountry: 'GB', allowedCountries: ['GB'], allowPremium: false, allowNonGeographic: false, sipAllowedDomains: [] }),

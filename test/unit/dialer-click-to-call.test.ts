@@ -13,7 +13,7 @@ function harness(opts: { agents?: number; limit?: number } = {}) {
   const clock = new FakeClock('2030-01-07T12:00:00.000Z');
   const cc = new FakeCallControl();
   const requests = new MemoryRequests(() => clock.now());
-  const attempts = new MemoryAttempts();
+  const attempts = new MemoryAttempts(requests);
   const admitted: AdmittedCaller[] = [];
   let finishHold: (r: 'connected' | 'abandoned') => void = () => undefined;
   const admission: CallerAdmission = {

@@ -15,7 +15,7 @@ export function dialerHarness(mode: CallbackMode, callback: CallbackSettingsInpu
   const clock = new FakeClock('2030-01-07T12:00:00.000Z');
   const cc = new FakeCallControl();
   const requests = new MemoryRequests(() => clock.now());
-  const attempts = new MemoryAttempts();
+  const attempts = new MemoryAttempts(requests);
   const mailer = new MemoryMailer();
   const settings = parseCallbackSettings(callback);
   const policy = new DestinationPolicy({ defaultCountry: 'GB', allowedCountries: ['GB', 'US', 'DE'], allowPremium: false, allowNonGeographic: false, sipAllowedDomains: ['example.com'] });

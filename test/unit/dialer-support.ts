@@ -47,6 +47,17 @@ export class MemoryAttempts implements AttemptRepository {
   readonly rows: ContactAttempt[] = [];
   private seq = 0;
 
+  /** `requests` is needed for `claim`. */
+  constructor(private readonly requests?: MemoryRequests) {}
+
+  async claim(a: NewAttempt, from: readonly RequestStatus[], context: Record<string, unknown>): Promise<ContactAttempt | null> {
+    const r = this.requests?.rows.get(a.requestId);
+    if (!r || !from.includes(r.status)) return null;
+    const attempt = await this.open(a); // throws ConflictError before anything changed
+    Object.assign(r, { status: 'dialling', context });
+    return attempt;
+  }
+
   async open(a: NewAttempt): Promise<ContactAttempt> {
     const mine = this.rows.filter((r) => r.requestId === a.requestId);
     if (mine.some((r) => r.endedAt === null)) throw new ConflictError(`an attempt of request ${a.requestId} is already open`);

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { AttemptOutcome } from '../../domain/call-outcome';
+import type { RequestStatus } from '../../domain/help-request';
 import { ConflictError } from '../../domain/errors';
 import type { AttemptRepository, AttemptResult, ContactAttempt, NewAttempt } from '../../ports/attempt-repository';
 
@@ -11,18 +12,26 @@ import type { AttemptRepository, AttemptResult, ContactAttempt, NewAttempt } fro
 export class KnexAttemptRepository implements AttemptRepository {
   constructor(private readonly knex: Knex) {}
 
+  async claim(a: NewAttempt, from: readonly RequestStatus[], context: Record<string, unknown>): Promise<ContactAttempt | null> {
+    try {
+      return await this.knex.transaction(async (trx) => {
+        const moved = await trx('help_requests')
+          .where({ id: a.requestId })
+          .whereIn('status', [...from])
+          .update({ status: 'dialling', context: JSON.stringify(context), updated_at: trx.fn.now(3) });
+        if (moved !== 1) return null;
+        return insertAttempt(trx, a);
+      });
+    } catch (err) {
+      throw translate(err, a.requestId);
+    }
+  }
+
   async open(a: NewAttempt): Promise<ContactAttempt> {
     try {
-      const [result] = (await this.knex.raw(
-        `INSERT INTO contact_attempts (request_id, attempt_no, mode, channel_id, agent_id, dial_string, owner, lease_until, started_at)
-         SELECT ?, COALESCE(MAX(attempt_no), 0) + 1, ?, ?, ?, ?, ?, ?, ? FROM contact_attempts WHERE request_id = ?`,
-        [a.requestId, a.mode, a.channelId ?? null, a.agentId ?? null, a.dialString ?? null, a.owner, a.leaseUntil, a.startedAt, a.requestId],
-      )) as [{ insertId: number | string }];
-      const row = await this.knex('contact_attempts').where({ id: String(result.insertId) }).first();
-      return fromRow(row);
+      return await insertAttempt(this.knex, a);
     } catch (err) {
-      if ((err as { code?: string }).code === 'ER_DUP_ENTRY') throw new ConflictError(`an attempt of request ${a.requestId} is already open`);
-      throw err;
+      throw translate(err, a.requestId);
     }
   }
 
@@ -61,6 +70,21 @@ export class KnexAttemptRepository implements AttemptRepository {
     const rows = await this.knex('contact_attempts').where({ request_id: requestId }).orderBy('attempt_no');
     return rows.map(fromRow);
   }
+}
+
+/** Inserts the request's next attempt (number = previous + 1) and reads it back. */
+async function insertAttempt(db: Knex, a: NewAttempt): Promise<ContactAttempt> {
+  const [result] = (await db.raw(
+    `INSERT INTO contact_attempts (request_id, attempt_no, mode, channel_id, agent_id, dial_string, owner, lease_until, started_at)
+     SELECT ?, COALESCE(MAX(attempt_no), 0) + 1, ?, ?, ?, ?, ?, ?, ? FROM contact_attempts WHERE request_id = ?`,
+    [a.requestId, a.mode, a.channelId ?? null, a.agentId ?? null, a.dialString ?? null, a.owner, a.leaseUntil, a.startedAt, a.requestId],
+  )) as [{ insertId: number | string }];
+  return fromRow(await db('contact_attempts').where({ id: String(result.insertId) }).first());
+}
+
+function translate(err: unknown, requestId: string): unknown {
+  if ((err as { code?: string }).code === 'ER_DUP_ENTRY') return new ConflictError(`an attempt of request ${requestId} is already open`);
+  return err;
 }
 
 function date(v: unknown): Date | null {

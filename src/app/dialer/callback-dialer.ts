@@ -124,12 +124,15 @@ export class CallbackDialer implements CallbackHandler {
 
   private async serveOnce(work: CallbackWork, settle: (o: ReservationOutcome) => Promise<void>, log: Logger): Promise<void> {
     const { requests, clock } = this.deps;
-    const request = (await requests.findById(work.request.id)) ?? work.request;
-    if (!CLAIMABLE.includes(request.status)) {
-      log.info({ status: request.status }, 'callback no longer waiting; nothing to dial');
+    // The dispatcher hands over the request as it reserved it; anything that moved it since makes
+    // the conditional writes below fail, and the request is then read again.
+    const request = work.request;
+    const letGo = async (why: string) => {
+      const current = await requests.findById(request.id);
+      log.info({ status: current?.status, why }, 'callback no longer waiting here; nothing to dial');
       await settle({ kind: 'done' });
-      return;
-    }
+    };
+    if (!CLAIMABLE.includes(request.status)) return letGo('not claimable');
     const { mode, callback: settings } = this.deps.queueDialling(request.queue);
     if (mode !== 'ivr' && !work.agent) throw new Error(`a ${mode} callback needs a reserved agent`);
     const now = clock.now();
@@ -137,7 +140,7 @@ export class CallbackDialer implements CallbackHandler {
     if (!this.deps.callControl.isConnected()) {
       const dueAt = new Date(now.getTime() + (this.deps.deferWhileDisconnectedMs ?? 5000));
       log.warn('call control is disconnected; deferring the callback');
-      await requests.transition(request.id, CLAIMABLE, { status: 'scheduled', dueAt });
+      if (!(await requests.transition(request.id, CLAIMABLE, { status: 'scheduled', dueAt }))) return letGo('moved while deferring');
       await settle({ kind: 'requeue', dueAt });
       return;
     }
@@ -165,34 +168,25 @@ export class CallbackDialer implements CallbackHandler {
     const callable = nextCallableTime(now, settings.callingWindow, zones, request.preferredAt);
     if (callable.getTime() > now.getTime()) {
       log.info({ dueAt: callable, zones }, 'outside the calling window or before the preferred time; scheduled');
-      await requests.transition(request.id, CLAIMABLE, { status: 'scheduled', dueAt: callable });
+      if (!(await requests.transition(request.id, CLAIMABLE, { status: 'scheduled', dueAt: callable }))) return letGo('moved while scheduling');
       await settle({ kind: 'requeue', dueAt: callable });
       return;
     }
 
-    const claimed = await requests.transition(request.id, CLAIMABLE, { status: 'dialling', context: { ...request.context, progress: 'dialling' } });
-    if (!claimed) {
-      log.info('callback claimed elsewhere; not dialling');
-      await settle({ kind: 'done' });
-      return;
-    }
-    let attempt: ContactAttempt;
+    const context = { ...request.context, progress: 'dialling' };
+    let attempt: ContactAttempt | null;
     try {
-      attempt = await this.deps.attempts.open({
-        requestId: request.id,
-        mode,
-        owner: this.deps.owner,
-        leaseUntil: new Date(now.getTime() + this.leaseMs),
-        startedAt: now,
-        agentId: work.agent?.id ?? null,
-        dialString: endpoint,
-      });
+      attempt = await this.deps.attempts.claim(
+        { requestId: request.id, mode, owner: this.deps.owner, leaseUntil: new Date(now.getTime() + this.leaseMs), startedAt: now, agentId: work.agent?.id ?? null, dialString: endpoint },
+        CLAIMABLE,
+        context,
+      );
     } catch (err) {
       if (!(err instanceof ConflictError)) throw err;
-      log.warn('another attempt of this request is open; not dialling');
-      await settle({ kind: 'done' });
-      return;
+      attempt = null;
     }
+    if (!attempt) return letGo('claimed elsewhere');
+    const claimed: HelpRequest = { ...request, status: 'dialling', context };
 
     const result = await this.runFlow(mode, claimed, settings, work, attempt, endpoint, log);
     const final = await settleAttempt({ ...this.deps, log }, { request: claimed, attempt, settings, zones, result, agent: work.agent, settle });
