@@ -15,7 +15,7 @@ const ID = 'hr_AAAAAAAAAAAAAAAAAAAAAA';
  * gives status and progress; 409 no_agents), so each call stage can be shown on demand. The real
  * route and call flow are tested with the dialer.
  */
-describe('web widget: ring me now', function () {
+describe('web widget: ring me now, keyboard use', function () {
   this.timeout(30_000);
   let browser: TestBrowser;
   let host: HostPage;
@@ -108,6 +108,18 @@ describe('web widget: ring me now', function () {
     assert.equal(await page.getByRole('button', { name: 'Ring me now' }).isVisible(), true);
     await page.getByLabel('SIP / VoIP').check();
     assert.equal(await page.getByRole('button', { name: 'Ring me now' }).isVisible(), false);
+    await page.close();
+  });
+
+  it('is usable from the keyboard: focus moves into the form, Escape closes it and returns focus', async () => {
+    const page = await openPage((route) => json(route, 500, {}));
+    const focused = () => page.evaluate(() => document.querySelector('[data-cc-callback]')?.shadowRoot?.activeElement?.id ?? null);
+    assert.equal(await focused(), 'cc-phone', 'the first field has the focus once the form opens');
+    await page.keyboard.press('Escape');
+    assert.equal(await page.getByRole('dialog').count(), 0);
+    const launch = page.getByRole('button', { name: 'Call me back' });
+    assert.equal(await launch.getAttribute('aria-expanded'), 'false');
+    assert.equal(await launch.evaluate((el) => el.getRootNode() instanceof ShadowRoot && (el.getRootNode() as ShadowRoot).activeElement === el), true);
     await page.close();
   });
 });
