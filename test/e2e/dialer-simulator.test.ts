@@ -27,7 +27,7 @@ describe('callback dialer end to end on the ARI simulator (real HTTP/WebSocket, 
     await db?.drop();
   });
 
-  async function stack(mode: 'agent-first' | 'customer-first' | 'ivr', callback = {}): Promise<DialerStack> {
+  async function stack(mode: 'agent-first' | 'customer-first' | 'ivr', callback = {}, leaseMs = 30_000): Promise<DialerStack> {
     const s = await startDialerStack({
       databaseUrl: db.url,
       redisUrl: TEST_REDIS_URL,
@@ -36,6 +36,7 @@ describe('callback dialer end to end on the ARI simulator (real HTTP/WebSocket, 
       mode,
       callback: { menu: { inputTimeoutSeconds: 1 }, ringTimeoutSeconds: 20, ...callback },
       owner: `e2e-${mode}`,
+      leaseMs,
     });
     stacks.push(s);
     return s;
@@ -146,5 +147,47 @@ describe('callback dialer end to end on the ARI simulator (real HTTP/WebSocket, 
     assert.equal(settled.kind, 'requeue');
     assert.equal(sim.control.listOriginations().filter((o) => o.channelId.startsWith(`cb-${req.id}`)).length, 0);
     assert.equal((await reload(s, req)).status, 'scheduled');
+  });
+
+  it('hangs up a ringing customer when the request is cancelled meanwhile (from the web page or a supervisor)', async () => {
+    const s = await stack('customer-first', {}, 1500);
+    const phone = nextPhone();
+    sim.control.script({ match: phone, result: 'answer', ringMs: 100, answerAfterMs: 600_000 });
+    const req = await reservedRequest(s, newId(), { phone });
+    const served = s.serve(req, AGENT);
+    const channelId = `cb-${req.id}-1-c`;
+    while (!sim.control.listChannels().some((c) => c.id === channelId)) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(await s.requests.transition(req.id, ['dialling'], { status: 'cancelled' }), 'cancelled while ringing');
+    assert.deepEqual(await served, { kind: 'done' });
+    assert.equal(sim.control.listChannels().some((c) => c.id === channelId), false, 'the ringing leg was hung up');
+    assert.equal((await s.attempts.listForRequest(req.id))[0]!.outcome, 'cancelled');
+    assert.equal((await reload(s, req)).status, 'cancelled');
+  });
+
+  it('a supervisor raising a callback before it is dialled makes it the next one dialled', async () => {
+    const s = await stack('customer-first');
+    const [first, second] = [nextPhone(), nextPhone()];
+    for (const p of [first, second]) sim.control.script({ match: p, result: 'busy', answerAfterMs: 200 });
+    const now = Date.now();
+    const make = async (phone: string, at: number) => {
+      const id = newId();
+      await s.requests.create(
+        { id, channel: 'pstn', queue: 'support', phone, sipUri: null, name: null, email: null, pageUrl: null, message: null, priority: 5, arrivalAt: new Date(at), preferredAt: null, dueAt: new Date(at), status: 'queued', context: {} },
+        { actor: 'test', action: 'create', entityType: 'help_request', entityId: id },
+      );
+      await s.list.add({ requestId: id, queue: 'support', kind: 'callback', priority: 5, arrivalAt: new Date(at), dueAt: new Date(at) });
+      return id;
+    };
+    await make(first, now - 60_000);
+    const later = await make(second, now - 1_000);
+    await s.list.update(later, 'support', { priority: 1 });
+    await s.requests.transition(later, ['queued'], { priority: 1 });
+    // The dispatcher's step: take the best entry, reserve, hand it to the dialer.
+    const entry = await s.list.take(['support'], 'dispatcher-1');
+    assert.equal(entry?.requestId, later);
+    const reserved = await s.requests.transition(entry!.requestId, ['queued'], { status: 'reserved' });
+    await s.serve(reserved!, AGENT);
+    const dialled = sim.control.listOriginations().filter((o) => o.endpoint.includes(first) || o.endpoint.includes(second));
+    assert.deepEqual(dialled.map((o) => o.endpoint), [`PJSIP/${second}@trunk`]);
   });
 });
