@@ -58,6 +58,11 @@ export const configSchema = z.object({
   /** Origins whose pages may call the public intake API from the browser (`*` for any). */
   WIDGET_ALLOWED_ORIGINS: csv.default(['*']),
 
+  /** A site's CRM for screen pops: GET <url>?phone=&email= (unset: the customers table only). */
+  CRM_LOOKUP_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  CRM_LOOKUP_TOKEN: z.string().min(1).optional(),
+  CRM_LOOKUP_TIMEOUT_MS: z.coerce.number().int().min(50).max(30000).default(1500),
+
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default('Contact Center <no-reply@localhost>'),
 

@@ -19,6 +19,7 @@ export function createLogger(options: { level: string; name?: string; destinatio
           'config.ARI_PASSWORD',
           'config.SUPERVISOR_API_KEY',
           'config.AGENT_TOKEN_SECRET',
+          'config.CRM_LOOKUP_TOKEN',
           'config.SMTP_URL',
         ],
         censor: '[redacted]',
