@@ -29,3 +29,9 @@ export async function migrateLatest(knex: Knex): Promise<string[]> {
   const [, applied] = (await knex.migrate.latest({ migrationSource })) as [number, string[]];
   return applied;
 }
+
+/** Names of migrations not applied yet (empty when the schema is current). */
+export async function pendingMigrations(knex: Knex): Promise<string[]> {
+  const [, pending] = (await knex.migrate.list({ migrationSource })) as [unknown[], Array<string | { file?: string; name?: string }>];
+  return pending.map((p) => (typeof p === 'string' ? p : (p.name ?? p.file ?? String(p))));
+}

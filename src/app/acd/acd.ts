@@ -58,6 +58,8 @@ export class Acd {
   readonly features: AgentFeatureFlow;
   readonly agentService: AgentService;
   readonly pops: ScreenPopBuilder;
+  /** What the inbound flow holds callers with; the dialer's "ring me now" admits its callers through the same. */
+  readonly inboundDeps: InboundDeps;
   private connector: AgentConnector | null = null;
 
   constructor(private readonly deps: AcdDeps) {
@@ -79,7 +81,7 @@ export class Acd {
       holderId: deps.holderId,
       pollIntervalMs: deps.pollIntervalMs,
     });
-    this.inbound = new InboundFlow({
+    this.inboundDeps = {
       center: deps.center,
       cc: deps.cc,
       clock: deps.clock,
@@ -92,7 +94,8 @@ export class Acd {
       agentsFor: (q) => this.roster.loggedInFor(q),
       destinations: deps.destinations,
       newRequestId: deps.newRequestId,
-    });
+    };
+    this.inbound = new InboundFlow(this.inboundDeps);
     this.features = new AgentFeatureFlow(deps.center, deps.cc, this.roster, deps.clock, log.child({ part: 'features' }));
     this.agentService = new AgentService(this.roster, deps.records, deps.requests, deps.clock);
   }
