@@ -43,7 +43,7 @@ function app(opts: { agents?: number; perIp?: number } = {}) {
     defaultQueue: 'support',
   });
   const http = express();
-  http.use('/api/v1/click-to-call', express.json(), clickToCallRoutes({ service, requests, publicBaseUrl: 'https://help.example.com/' }));
+  http.use('/api/v1/click-to-call', express.json(), clickToCallRoutes({ service, requests, publicBaseUrl: 'https://help.example.com/', allowedOrigins: ['https://shop.example.com'] }));
   http.use(notFoundHandler);
   http.use(errorHandler);
   return { http, cc, requests };
@@ -106,5 +106,15 @@ describe('ring me now over HTTP', () => {
       { actor: 't', action: 'create', entityType: 'help_request', entityId: 'x' },
     );
     assert.equal((await request(http).get(`/api/v1/click-to-call/${web.id}`)).status, 404);
+  });
+
+  it('lets the widget call it from the allowed sites only', async () => {
+    const { http } = app();
+    const ok = await request(http).options('/api/v1/click-to-call').set('Origin', 'https://shop.example.com').set('Access-Control-Request-Method', 'POST');
+    assert.equal(ok.status, 204);
+    assert.equal(ok.headers['access-control-allow-origin'], 'https://shop.example.com');
+    assert.match(ok.headers['access-control-allow-headers'] ?? '', /Content-Type/);
+    const other = await request(http).options('/api/v1/click-to-call').set('Origin', 'https://evil.example.net').set('Access-Control-Request-Method', 'POST');
+    assert.equal(other.headers['access-control-allow-origin'], undefined);
   });
 });

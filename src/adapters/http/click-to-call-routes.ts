@@ -7,6 +7,7 @@ import type { HelpRequest } from '../../domain/help-request';
 import type { HelpRequestRepository } from '../../ports/help-request-repository';
 import { hasControlCharacter, queueId } from './help-request-schemas';
 import { sendError } from './http-errors';
+import { publicCors } from './public-cors';
 import { validate } from './validate';
 
 const ringMeNowBody = z.strictObject(
@@ -33,15 +34,18 @@ export interface ClickToCallRoutesOptions {
   requests: Pick<HelpRequestRepository, 'findById'>;
   publicBaseUrl?: string;
   isDraining?: () => boolean;
+  /** Sites allowed to call it from a browser (WIDGET_ALLOWED_ORIGINS, `*` for any); same origin only when unset. */
+  allowedOrigins?: readonly string[];
 }
 
 /**
- * "Ring me now" (public; mount at /api/v1/click-to-call behind the JSON parser and the public
- * CORS policy). POST rings the visitor's phone; GET /:id shows how far the call got. Rate limits
+ * "Ring me now" (public; mount at /api/v1/click-to-call behind the JSON parser; pass the widget's
+ * allowed origins for its CORS policy). POST rings the visitor's phone; GET /:id shows how far the call got. Rate limits
  * and number checks are the intake's; a queue with nobody logged in answers 409 `no_agents`.
  */
 export function clickToCallRoutes(options: ClickToCallRoutesOptions): Router {
   const router = Router();
+  if (options.allowedOrigins) router.use(publicCors(options.allowedOrigins));
   const statusUrl = (id: string) => `${options.publicBaseUrl?.replace(/\/$/, '') ?? ''}/api/v1/click-to-call/${id}`;
 
   router.post('/', async (req: Request, res: Response) => {
