@@ -45,7 +45,6 @@ export const configSchema = z.object({
   ALLOW_PREMIUM_NUMBERS: bool.default(false),
   ALLOW_NON_GEOGRAPHIC_NUMBERS: bool.default(false),
   SIP_ALLOWED_DOMAINS: csv.default(['example.com', 'sip.example.com']),
-  DEFAULT_HANDLE_SECONDS: z.coerce.number().int().positive().default(300),
 
   RATE_LIMIT_PER_IP: z.coerce.number().int().positive().default(30),
   RATE_LIMIT_IP_WINDOW_SECONDS: z.coerce.number().int().positive().default(600),
