@@ -54,7 +54,7 @@ export async function startIntakeServer(knex: Knex, redisUrl: string, prefix: st
     },
     {
       defaultQueue: 'support',
-      queueSettings: (queue) => (queue === 'support' ? { handleSeconds: config.DEFAULT_HANDLE_SECONDS, priority: 5 } : undefined),
+      queueSettings: (queue) => (queue === 'support' ? { handleSeconds: 300, priority: 5 } : undefined),
       limits: {
         perIp: limit(config.RATE_LIMIT_PER_IP, config.RATE_LIMIT_IP_WINDOW_SECONDS),
         perNumber: limit(config.RATE_LIMIT_PER_NUMBER, config.RATE_LIMIT_NUMBER_WINDOW_SECONDS),
