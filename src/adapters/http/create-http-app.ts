@@ -56,7 +56,7 @@ export function createHttpApp(deps: HttpAppDeps): Express {
       },
       // No headers in the logs: they carry the supervisor key.
       serializers: {
-        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: withoutTokens(req.url) }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
@@ -84,6 +84,11 @@ export function createHttpApp(deps: HttpAppDeps): Express {
   app.use(notFoundHandler);
   app.use(errorHandler);
   return app;
+}
+
+/** The agents' event stream takes a (short-lived) `?token=`; it stays out of the logs. */
+function withoutTokens(url: string): string {
+  return url.replace(/([?&]token=)[^&#]*/gi, '$1[redacted]');
 }
 
 function routeLabel(base: string, path: unknown): string {
