@@ -221,6 +221,27 @@ describe('supervisor console in a browser', function () {
     await page.close();
   });
 
+  it('masks destinations to their end and links only http(s) pages without credentials (the consoles\' helpers in the browser)', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${base}/console/supervisor.html`);
+    // A string, so the module is imported by the page itself rather than by the test's compiler.
+    const result = await page.evaluate(`import('/console/common.js').then((m) => ({
+      phone: m.maskDestination('+442079460177'),
+      short: m.maskDestination('1234'),
+      sip: m.maskDestination('sip:alice.smith@example.com'),
+      shortSip: m.maskDestination('sip:bo@example.com'),
+      urls: ['https://shop.example.com/a?b=1', 'http://x.example/', 'javascript:alert(1)', 'data:text/html,<b>x</b>', 'https://user:pw@example.com/', '//example.com/', 'vbscript:x', 'HTTPS://EXAMPLE.COM/'].map(m.safeHttpUrl),
+    }))`);
+    assert.deepEqual(result, {
+      phone: `+${'\u2022'.repeat(8)}0177`,
+      short: '\u2022\u2022\u2022\u2022',
+      sip: `sip:${'\u2022'.repeat(9)}th@example.com`,
+      shortSip: 'sip:\u2022\u2022\u2022@example.com',
+      urls: ['https://shop.example.com/a?b=1', 'http://x.example/', null, null, null, null, null, 'https://example.com/'],
+    });
+    await page.close();
+  });
+
   it('refuses a wrong key at sign-in, keeps the key out of the URL and local storage, and forgets it on sign-out', async () => {
     const page = await browser.newPage();
     await signIn(page, 'not-the-key');

@@ -1,46 +1,14 @@
 /*
  * Queue statistics for the supervisor console: service level, average speed of answer, handle
- * time and abandonment of the current day, added up from the controller's per-interval figures.
- * The panel stays hidden while the controller offers no statistics for the queue.
+ * time and abandonment since midnight, as the controller computes them for the whole range
+ * (GET /api/v1/queues/:queue/stats, field `total`). The panel stays hidden while the controller
+ * offers no statistics for the queue.
  */
 import { ApiError, apiRequest, formatDuration, h, replaceChildren } from './common.js';
 
-/** Where the controller publishes a queue's interval statistics. */
-export const STATS_PATH = (queue) => `/api/v1/queues/${encodeURIComponent(queue)}/stats`;
-
-/** Adds up interval rows ({ offered, answered, answeredInServiceLevel, abandoned, deflected, asaSeconds, handleSeconds, averageAbandonWaitSeconds }). */
-export function summarize(intervals) {
-  const sum = { offered: 0, answered: 0, inServiceLevel: 0, abandoned: 0, deflected: 0, asaTotal: 0, handleTotal: 0, handled: 0, abandonWaitTotal: 0 };
-  for (const i of intervals) {
-    const n = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
-    sum.offered += n(i.offered);
-    sum.answered += n(i.answered);
-    sum.inServiceLevel += n(i.answeredInServiceLevel);
-    sum.abandoned += n(i.abandoned);
-    sum.deflected += n(i.deflected);
-    if (typeof i.asaSeconds === 'number') sum.asaTotal += i.asaSeconds * n(i.answered);
-    if (typeof i.handleSeconds === 'number') {
-      sum.handleTotal += i.handleSeconds * n(i.answered);
-      sum.handled += n(i.answered);
-    }
-    if (typeof i.averageAbandonWaitSeconds === 'number') sum.abandonWaitTotal += i.averageAbandonWaitSeconds * n(i.abandoned);
-  }
-  const eligible = sum.offered - sum.deflected;
-  return {
-    offered: sum.offered,
-    answered: sum.answered,
-    abandoned: sum.abandoned,
-    deflected: sum.deflected,
-    serviceLevel: eligible > 0 ? sum.inServiceLevel / eligible : null,
-    asaSeconds: sum.answered > 0 ? sum.asaTotal / sum.answered : null,
-    handleSeconds: sum.handled > 0 ? sum.handleTotal / sum.handled : null,
-    abandonRate: eligible > 0 ? sum.abandoned / eligible : null,
-    averageAbandonWaitSeconds: sum.abandoned > 0 ? sum.abandonWaitTotal / sum.abandoned : null,
-  };
-}
-
-const percent = (v) => (v === null ? '\u2014' : `${Math.round(v * 100)} %`);
-const seconds = (v) => (v === null ? '\u2014' : formatDuration(v));
+const percent = (v) => (typeof v === 'number' && Number.isFinite(v) ? `${Math.round(v * 100)} %` : '\u2014');
+const seconds = (v) => (typeof v === 'number' && Number.isFinite(v) ? formatDuration(v) : '\u2014');
+const count = (v) => (typeof v === 'number' && Number.isFinite(v) ? String(v) : '\u2014');
 
 /** Loads today's statistics of `queue` into `list` and shows `section`; hides it when there are none. */
 export async function loadStats({ queue, apiKey, section, list, signal }) {
@@ -49,26 +17,26 @@ export async function loadStats({ queue, apiKey, section, list, signal }) {
   const query = new URLSearchParams({ from: from.toISOString(), to: new Date().toISOString() });
   let data;
   try {
-    data = await apiRequest('GET', `${STATS_PATH(queue)}?${query}`, { token: apiKey, signal });
+    data = await apiRequest('GET', `/api/v1/queues/${encodeURIComponent(queue)}/stats?${query}`, { token: apiKey, signal });
   } catch (err) {
     if (err instanceof ApiError && (err.status === 404 || err.status === 405)) section.hidden = true;
     throw err;
   }
-  const intervals = Array.isArray(data) ? data : Array.isArray(data?.intervals) ? data.intervals : null;
-  if (!intervals) {
+  const t = data && typeof data.total === 'object' && data.total !== null ? data.total : null;
+  if (!t) {
     section.hidden = true;
     return;
   }
-  const s = summarize(intervals);
   const item = (key, label, value) => [h('dt', { text: label }), h('dd', { dataset: { stat: key }, text: value })];
   replaceChildren(
     list,
-    item('service-level', 'Service level', percent(s.serviceLevel)),
-    item('asa', 'Average speed of answer', seconds(s.asaSeconds)),
-    item('abandon-rate', 'Abandoned', s.offered ? `${percent(s.abandonRate)} (${s.abandoned})` : '\u2014'),
-    item('handle', 'Average handle time', seconds(s.handleSeconds)),
-    item('offered', 'Calls offered', String(s.offered)),
-    item('deflected', 'Callback or message instead', String(s.deflected)),
+    item('service-level', `Service level (answered within ${count(data.serviceLevelSeconds)} s)`, percent(t.serviceLevel)),
+    item('asa', 'Average speed of answer', seconds(t.asaSeconds)),
+    item('abandoned', 'Abandoned', t.offered ? `${percent(t.abandonRate)} (${count(t.abandoned)})` : '\u2014'),
+    item('handle', 'Average handle time', seconds(t.handleSeconds)),
+    item('offered', 'Offered', count(t.offered)),
+    item('answered', 'Answered', count(t.answered)),
+    item('deflected', 'Callback or message instead', count(t.deflected)),
   );
   section.hidden = false;
 }

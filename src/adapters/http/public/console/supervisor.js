@@ -4,7 +4,7 @@
  * (GET /api/v1/combined-list, PATCH /api/v1/help-requests/:id), and the queue's statistics when
  * the controller offers them.
  */
-import { ApiError, apiRequest, h, isoToLocalInput, localInputToIso, maskDestination, replaceChildren, safeHttpUrl, sessionStore, timeElement } from './common.js';
+import { ApiError, apiRequest, h, isoToLocalInput, localInputToIso, maskDestination, replaceChildren, sessionStore, timeElement } from './common.js';
 import { loadStats } from './queue-stats.js';
 
 const REFRESH_MS = 5000;
