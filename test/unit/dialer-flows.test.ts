@@ -95,9 +95,12 @@ describe('callback dialer: modes and outcomes', () => {
       h.cc.dtmf(ids.customer, '1');
       await flush();
       assert.equal(h.cc.originated()[1]!.endpoint, AGENT.endpoint);
+      assert.equal(h.cc.played(ids.customer).at(-1), 'sound:pls-hold-while-try');
+      assert.equal(h.cc.channels.get(ids.customer)!.moh, true, 'music while the agent is rung');
       h.cc.farEndAnswer(ids.agent);
       await flush();
       assert.equal(h.cc.bridges.get(ids.bridge)?.channelIds.length, 2);
+      assert.equal(h.cc.channels.get(ids.customer)!.moh, false, 'no music once talking');
       h.cc.farEndHangup(ids.agent);
       await done;
       assert.equal((await h.status(req.id)).status, 'completed');

@@ -1,5 +1,5 @@
 import { LegTracker, type AttemptOutcome } from '../../domain/call-outcome';
-import { AllocationFailedError, BadRequestError, CallControlError, CallControlUnavailableError, ChannelGoneError, PlaybackGoneError } from '../../domain/errors';
+import { CallControlError, CallControlUnavailableError, ChannelGoneError, PlaybackGoneError } from '../../domain/errors';
 import type { CallControl, CallEvent, OriginateRequest } from '../../ports/call-control';
 import type { Clock } from '../../ports/clock';
 
@@ -35,6 +35,10 @@ export class CallLeg {
     try {
       await cc.originate(request);
     } catch (err) {
+      if (!(err instanceof CallControlError)) {
+        leg.dispose();
+        throw err;
+      }
       leg.tracker.endLocally(outcomeOfOriginateError(err));
       leg.wake();
     }
@@ -143,11 +147,11 @@ export class CallLeg {
 }
 
 /** What an originate refused by Asterisk means for the attempt. */
-export function outcomeOfOriginateError(err: unknown): AttemptOutcome {
+export function outcomeOfOriginateError(err: CallControlError): AttemptOutcome {
+  // Asterisk unreachable: nothing was dialled, so nothing is held against the customer.
   if (err instanceof CallControlUnavailableError) return 'interrupted';
-  if (err instanceof BadRequestError || err instanceof AllocationFailedError) return 'failed';
-  if (err instanceof CallControlError) return 'failed';
-  throw err;
+  // Refused endpoint (400) or no channel to be had (500 Allocation failed), and anything else.
+  return 'failed';
 }
 
 /** Awaits a clean-up command; a resource already gone (or Asterisk unreachable) is not an error then. */

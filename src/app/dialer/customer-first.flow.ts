@@ -1,4 +1,4 @@
-import type { CallLeg } from './call-leg';
+import { ignoreGone, type CallLeg } from './call-leg';
 import { resultOf, type FlowContext, type FlowResult } from './flow-context';
 import { awaitAnswer, bridgeAndTalk, dialAgent, dialCustomer, runMenu, sayGoodbye } from './flow-steps';
 
@@ -41,7 +41,8 @@ export async function customerFirstFlow(ctx: FlowContext): Promise<FlowResult> {
         break;
     }
 
-    await ctx.cc.startMoh(customer.channelId).catch(() => undefined);
+    await customer.playAndListen(menu.connecting, ctx.signal, false);
+    await ignoreGone(ctx.cc.startMoh(customer.channelId));
     agent = await dialAgent(ctx);
     const a = await awaitAnswer(ctx.signal, agent, ctx.settings.agentRingTimeoutSeconds);
     if (a !== 'answered' || customer.ended) {
@@ -50,6 +51,7 @@ export async function customerFirstFlow(ctx: FlowContext): Promise<FlowResult> {
       await sayGoodbye(ctx.signal, customer, menu.goodbye.later);
       return { ...answered, outcome: ctx.signal.aborted ? 'cancelled' : 'agent_missed', input: { choice } };
     }
+    await ignoreGone(ctx.cc.stopMoh(customer.channelId));
     const connected = await bridgeAndTalk(ctx, customer, agent);
     return { ...answered, outcome: connected ? 'connected' : 'unconfirmed', input: { choice } };
   } finally {
