@@ -17,6 +17,10 @@ import { KnexCustomerRepository } from './adapters/db/customer-repository';
 import { KnexHelpRequestRepository } from './adapters/db/help-request-repository';
 import { createKnex, pendingMigrations } from './adapters/db/knex';
 import { clickToCallRoutes } from './adapters/http/click-to-call-routes';
+import { CompositeCustomerLookup } from './adapters/crm/composite-customer-lookup';
+import { HttpCustomerLookup } from './adapters/crm/http-customer-lookup';
+import { acdSupervisorRouter } from './adapters/http/acd-supervisor-routes';
+import { agentRouter } from './adapters/http/agent-routes';
 import { createHttpApp } from './adapters/http/create-http-app';
 import { publicCors } from './adapters/http/public-cors';
 import { createLogger } from './adapters/logging/logger';
@@ -118,6 +122,8 @@ export async function startController(config: Config, options: ControllerOptions
       redis,
       prefix: config.QUEUE_PREFIX,
       logger,
+      // Due times are set from the controller's clock, so the list decides what is due by it too.
+      now: () => clock.now().getTime(),
       createBlockingConnection: () => {
         const r = createRedisConnection(config.REDIS_URL, 'blocking', { logger, connectionName: `${owner}-blk` });
         blocking.push(r);
@@ -140,6 +146,11 @@ export async function startController(config: Config, options: ControllerOptions
     const requests = new KnexHelpRequestRepository(knex, logger);
     const attempts = new KnexAttemptRepository(knex);
     const customers = new KnexCustomerRepository(knex);
+    // Screen pops look in the customers table first, then in the site's CRM when one is configured.
+    const crm = config.CRM_LOOKUP_URL
+      ? [{ name: 'crm', lookup: new HttpCustomerLookup({ url: config.CRM_LOOKUP_URL, token: config.CRM_LOOKUP_TOKEN, timeoutMs: config.CRM_LOOKUP_TIMEOUT_MS, log: logger }) }]
+      : [];
+    const customerLookup = new CompositeCustomerLookup([{ name: 'db', lookup: customers }, ...crm], logger);
     const records = new KnexCallRecordRepository(knex);
     const policy = new DestinationPolicy({
       defaultCountry: config.DEFAULT_COUNTRY,
@@ -167,7 +178,7 @@ export async function startController(config: Config, options: ControllerOptions
       requests,
       agents: new KnexAgentRepository(knex),
       records,
-      customers,
+      customers: customerLookup,
       history: customers,
       destinations: policy,
       clock,
@@ -234,6 +245,7 @@ export async function startController(config: Config, options: ControllerOptions
 
     let draining = false;
     const isDraining = () => draining;
+    const drain = new AbortController();
     const app = createHttpApp({
       intake,
       logger,
@@ -253,6 +265,11 @@ export async function startController(config: Config, options: ControllerOptions
       routers: [
         // Public like the help-request intake: the widget calls it cross-origin.
         { path: '/api/v1/click-to-call', router: Router().use(publicCors(config.WIDGET_ALLOWED_ORIGINS), clickToCallRoutes({ service: clickToCall, requests, publicBaseUrl: config.PUBLIC_BASE_URL, isDraining, allowedOrigins: config.WIDGET_ALLOWED_ORIGINS })) },
+        {
+          path: '/api/v1/agents',
+          router: agentRouter({ acd, rateLimiter, streamTokenSecret: config.AGENT_TOKEN_SECRET, shutdown: drain.signal, publicBaseUrl: config.PUBLIC_BASE_URL }),
+        },
+        { path: '/api/v1', router: acdSupervisorRouter({ acd, records, queues: center.queues.map((q) => q.id), supervisorApiKey: config.SUPERVISOR_API_KEY }) },
         ...(options.routers ?? []),
       ],
     });
@@ -275,6 +292,7 @@ export async function startController(config: Config, options: ControllerOptions
     const stop = (): Promise<void> => {
       stopping ??= (async () => {
         draining = true;
+        drain.abort();
         logger.info('draining: intake closed, finishing in-flight work');
         const closing = server ? new Promise<void>((resolve) => server?.close(() => resolve())) : Promise.resolve();
         server?.closeIdleConnections();
