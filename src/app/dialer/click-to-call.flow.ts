@@ -1,18 +1,32 @@
 import type { CallbackSettings } from '../../domain/dialling-settings';
 import { REQUEST_STATUSES, type HelpRequest } from '../../domain/help-request';
-import type { ContactAttempt } from '../../ports/attempt-repository';
+import type { AttemptRepository, ContactAttempt } from '../../ports/attempt-repository';
+import type { CallControl } from '../../ports/call-control';
+import type { Clock } from '../../ports/clock';
+import type { HelpRequestRepository } from '../../ports/help-request-repository';
+import type { Logger } from '../../ports/logger';
 import { AttemptLease } from './attempt-lease';
 import { CallLeg } from './call-leg';
-import type { ClickToCallDeps } from './click-to-call';
+import type { CallerAdmission } from './caller-admission';
 import { legIds, resultOf, type CallbackProgress } from './flow-context';
 import { awaitAnswer, runMenu, sayGoodbye } from './flow-steps';
+
+export interface ClickToCallFlowDeps {
+  callControl: CallControl;
+  requests: Pick<HelpRequestRepository, 'findById' | 'transition'>;
+  attempts: AttemptRepository;
+  clock: Clock;
+  logger: Logger;
+  admission: CallerAdmission;
+  owner: string;
+}
 
 /**
  * The call of a "ring me now" request: ring the customer, ask them to press 1, then hand the
  * channel to the ACD as a caller in line. Not retried: the customer is at their screen and can
  * press the button again.
  */
-export async function runClickToCall(deps: ClickToCallDeps, request: HelpRequest, attempt: ContactAttempt, endpoint: string, settings: CallbackSettings): Promise<void> {
+export async function runClickToCall(deps: ClickToCallFlowDeps, request: HelpRequest, attempt: ContactAttempt, endpoint: string, settings: CallbackSettings): Promise<void> {
   const log = deps.logger.child({ requestId: request.id, flow: 'click-to-call' });
   const abort = new AbortController();
   const lease = new AttemptLease(deps, attempt.id, request.id, deps.owner, 30_000, (why) => abort.abort(why));

@@ -2,33 +2,22 @@ import type { DestinationPolicy } from '../../domain/destination-policy';
 import { buildDialString } from '../../domain/dial-string';
 import { ConflictError, DomainError, RateLimitedError, UnavailableError } from '../../domain/errors';
 import type { HelpRequest } from '../../domain/help-request';
-import type { AttemptRepository } from '../../ports/attempt-repository';
-import type { CallControl } from '../../ports/call-control';
-import type { Clock } from '../../ports/clock';
 import type { HelpRequestRepository } from '../../ports/help-request-repository';
-import type { Logger } from '../../ports/logger';
 import type { QueueStaffing } from '../../ports/queue-staffing';
 import type { RateLimiter } from '../../ports/rate-limiter';
-import type { CallerAdmission } from './caller-admission';
 import type { QueueDialling } from './callback-dialer';
-import { runClickToCall } from './click-to-call.flow';
+import { runClickToCall, type ClickToCallFlowDeps } from './click-to-call.flow';
 
-export interface ClickToCallDeps {
-  callControl: CallControl;
+export interface ClickToCallDeps extends ClickToCallFlowDeps {
   requests: Pick<HelpRequestRepository, 'create' | 'findById' | 'transition'>;
-  attempts: AttemptRepository;
-  clock: Clock;
-  logger: Logger;
   policy: Pick<DestinationPolicy, 'checkPhone'>;
   staffing: QueueStaffing;
   rateLimiter: RateLimiter;
-  admission: CallerAdmission;
   /** The queue's dialling settings; throws NotFoundError for an unknown queue. */
   queueDialling(queue: string): QueueDialling;
   /** Priority band of the queue's callers. */
   queuePriority(queue: string): number;
   newRequestId(): string;
-  owner: string;
   limits: { perIp: { limit: number; windowSeconds: number }; perNumber: { limit: number; windowSeconds: number } };
   defaultQueue: string;
 }
