@@ -17,9 +17,8 @@ function harness(opts: { agents?: number; limit?: number } = {}) {
   const admitted: AdmittedCaller[] = [];
   let finishHold: (r: 'connected' | 'abandoned') => void = () => undefined;
   const admission: CallerAdmission = {
-    admit: async (caller, onListed) => {
+    admit: async (caller) => {
       admitted.push(caller);
-      await onListed();
       return new Promise((resolve) => (finishHold = resolve));
     },
   };

@@ -19,9 +19,8 @@ export interface CallerAdmission {
   /**
    * Adds the request's `caller` entry to the combined list, tells the caller the anticipated
    * wait, and holds them until an agent takes the call, they take a callback, or they hang up.
-   * `onListed` is called once the entry is in the list.
    */
-  admit(caller: AdmittedCaller, onListed: () => Promise<void>): Promise<HoldResult>;
+  admit(caller: AdmittedCaller): Promise<HoldResult>;
 }
 
 /**
@@ -31,7 +30,7 @@ export interface CallerAdmission {
 export class AcdCallerAdmission implements CallerAdmission {
   constructor(private readonly deps: InboundDeps) {}
 
-  async admit(caller: AdmittedCaller, onListed: () => Promise<void>): Promise<HoldResult> {
+  async admit(caller: AdmittedCaller): Promise<HoldResult> {
     const { queue, callers, dispatcher, records, requests, center, cc, clock } = this.deps;
     const q = dispatcher.queueConfig(caller.queue);
     const io = new ChannelIo(cc, caller.channelId, clock);
@@ -44,7 +43,6 @@ export class AcdCallerAdmission implements CallerAdmission {
       await queue.add({ requestId: caller.requestId, queue: q.id, kind: 'caller', priority: caller.priority, arrivalAt: caller.arrivalAt, dueAt: caller.arrivalAt });
       await requests.markEnqueued(caller.requestId);
       await records.queueEntered({ requestId: caller.requestId, callId: caller.channelId, queueId: q.id, enteredAt: caller.arrivalAt });
-      await onListed();
       const position = await queue.position(caller.requestId, q.id);
       const wait = estimateWaitSeconds({ position, handleSeconds: q.handleSeconds, agentsLoggedIn: this.deps.agentsFor(q.id) });
       dispatcher.kick();

@@ -1,3 +1,4 @@
+import type { AttemptOutcome } from '../../domain/call-outcome';
 import type { CallbackSettings } from '../../domain/dialling-settings';
 import { REQUEST_STATUSES, type HelpRequest } from '../../domain/help-request';
 import type { AttemptRepository, ContactAttempt } from '../../ports/attempt-repository';
@@ -30,21 +31,12 @@ export async function runClickToCall(deps: ClickToCallFlowDeps, request: HelpReq
   const log = deps.logger.child({ requestId: request.id, flow: 'click-to-call' });
   const abort = new AbortController();
   const lease = new AttemptLease(deps, attempt.id, request.id, deps.owner, 30_000, (why) => abort.abort(why));
-  lease.start();
   const progress = (step: CallbackProgress) => deps.requests.transition(request.id, ['dialling', 'queued', 'connected'], { context: { ...request.context, progress: step } });
   const channelId = legIds(request.id, attempt.attemptNo).customer;
-  await deps.attempts.update(attempt.id, { channelId });
-  const leg = await CallLeg.originate(deps.callControl, deps.clock, {
-    channelId,
-    endpoint,
-    appArgs: ['click-to-call', request.id],
-    callerId: settings.callerId,
-    timeoutSeconds: settings.ringTimeoutSeconds,
-    variables: { CC_REQUEST_ID: request.id },
-  });
+  let leg: CallLeg | null = null;
   let handedOver = false;
-  const close = async (outcome: Parameters<typeof deps.attempts.close>[1]['outcome'], status: 'failed' | 'cancelled' | null) => {
-    const r = resultOf(leg, outcome);
+  const close = async (outcome: AttemptOutcome, status: 'failed' | 'cancelled' | null) => {
+    const r = leg ? resultOf(leg, outcome) : { answeredAt: null, dialStatus: null, hangupCause: null };
     await deps.attempts.close(attempt.id, { outcome, endedAt: deps.clock.now(), answeredAt: r.answeredAt, dialStatus: r.dialStatus, hangupCause: r.hangupCause });
     if (status) {
       await deps.requests.transition(request.id, ['dialling'], { status, outcome, attempts: 1, context: { ...request.context, progress: 'ended' } }, {
@@ -58,6 +50,16 @@ export async function runClickToCall(deps: ClickToCallFlowDeps, request: HelpReq
     log.info({ outcome }, 'ring-me-now attempt ended');
   };
   try {
+    lease.start();
+    await deps.attempts.update(attempt.id, { channelId });
+    leg = await CallLeg.originate(deps.callControl, deps.clock, {
+      channelId,
+      endpoint,
+      appArgs: ['click-to-call', request.id],
+      callerId: settings.callerId,
+      timeoutSeconds: settings.ringTimeoutSeconds,
+      variables: { CC_REQUEST_ID: request.id },
+    });
     const answered = await awaitAnswer(abort.signal, leg, settings.ringTimeoutSeconds);
     if (answered !== 'answered') {
       if (answered === 'aborted') await leg.abandon('cancelled');
@@ -68,6 +70,7 @@ export async function runClickToCall(deps: ClickToCallFlowDeps, request: HelpReq
     await progress('connected');
     const choice = await runMenu(abort.signal, leg, settings.menu);
     if (choice !== 'connect') {
+      // "Another time" makes no sense for a call the customer asked for now: it ends the request too.
       const outcome = choice === 'cancel' || choice === 'later' || choice === 'aborted' ? 'cancelled' : 'unconfirmed';
       if (choice === 'no-input') await sayGoodbye(abort.signal, leg, settings.menu.goodbye['no-input']);
       else if (choice !== 'hung-up' && choice !== 'aborted') await sayGoodbye(abort.signal, leg, settings.menu.goodbye.cancel);
@@ -79,22 +82,17 @@ export async function runClickToCall(deps: ClickToCallFlowDeps, request: HelpReq
     await close('connected', null);
     const now = deps.clock.now();
     const queued = await deps.requests.transition(request.id, ['dialling'], { status: 'queued', attempts: 1, outcome: 'connected', dueAt: now, context: { ...request.context, progress: 'in-queue' } });
-    if (!queued) {
-      await leg.hangup();
-      return;
-    }
+    if (!queued) return;
+    // From here the ACD owns the channel (hold, announcements, distribution to an agent).
     leg.dispose();
     handedOver = true;
-    const result = await deps.admission.admit(
-      { channelId, requestId: request.id, queue: request.queue, priority: request.priority, callerNumber: request.phone ?? '', arrivalAt: now },
-      async () => undefined,
-    );
+    const result = await deps.admission.admit({ channelId, requestId: request.id, queue: request.queue, priority: request.priority, callerNumber: request.phone ?? '', arrivalAt: now });
     await deps.requests.transition(request.id, REQUEST_STATUSES, {
       context: { ...request.context, progress: result === 'connected' ? 'with-agent' : 'ended', holdResult: result },
     });
   } finally {
     lease.stop();
-    if (!handedOver) {
+    if (leg && !handedOver) {
       await leg.hangup();
       leg.dispose();
     }
