@@ -45,7 +45,7 @@ const HOSTILE_NOTES = '<a href="javascript:window.__pwned=4">VIP</a>';
 /**
  * The agent desktop in headless Chromium through the whole controller (HTTP, MariaDB, Redis, the
  * ACD and the dialer on the simulator): sign-in, state buttons, the screen pop from the event
- * stream, the call's progress and the wrap-up; and the supervisor console's queue statistics.
+ * stream, the call's progress and the wrap-up; and the supervisor console's queue statistics and agents.
  */
 describe('agent desktop in a browser', function () {
   this.timeout(60_000);
@@ -219,7 +219,7 @@ describe('agent desktop in a browser', function () {
     await page.close();
   });
 
-  it('shows the queue statistics the controller computes in the supervisor console', async () => {
+  it('shows the queue statistics the controller computes and the agents\' states in the supervisor console', async () => {
     // A caller chooses the support queue while nobody is logged in and gives up after 40 simulated seconds.
     controller.simulator!.control.injectInbound({ from: '+12122345399', did: '5551234', app: ariApp, dtmf: [{ atMs: 1000, digits: '1' }], hangupAfterMs: 40_000 });
     const from = new Date();
@@ -231,6 +231,7 @@ describe('agent desktop in a browser', function () {
       total = ((await res.json()) as { total: typeof total }).total;
     }
     assert.equal(total.abandoned, 1, 'the caller who gave up is counted');
+    await controller.acd.agentService.login('bob');
 
     const page = await browser.newPage();
     await page.goto(`${base}/console/supervisor.html`);
@@ -242,6 +243,12 @@ describe('agent desktop in a browser', function () {
     assert.equal(await stats.locator('[data-stat=answered]').textContent(), String(total.answered));
     assert.equal(await stats.locator('[data-stat=abandoned]').textContent(), `${Math.round((total.abandoned / total.offered) * 100)} % (1)`);
     assert.equal(await stats.locator('[data-stat=service-level]').textContent(), '0 %', 'nobody answered within the service level');
+    const agents = page.locator('#agents');
+    await agents.waitFor({ state: 'visible' });
+    assert.equal(await agents.locator('[data-agent-id=bob] .name').textContent(), 'Bob Agent');
+    assert.equal(await agents.locator('[data-agent-id=bob] [data-state]').textContent(), 'available');
+    assert.equal(await agents.locator('[data-agent-id=alice] [data-state]').textContent(), 'logged-out');
+    await controller.acd.agentService.logout('bob');
     await page.close();
   });
 });

@@ -27,7 +27,7 @@ export async function loadStats({ queue, apiKey, section, list, signal }) {
     section.hidden = true;
     return;
   }
-  const item = (key, label, value) => [h('dt', { text: label }), h('dd', { dataset: { stat: key }, text: value })];
+  const item = (key, label, value) => h('div', {}, h('dt', { text: label }), h('dd', { dataset: { stat: key }, text: value }));
   replaceChildren(
     list,
     item('service-level', `Service level (answered within ${count(data.serviceLevelSeconds)} s)`, percent(t.serviceLevel)),

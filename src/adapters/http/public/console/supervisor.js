@@ -5,6 +5,7 @@
  * the controller offers them.
  */
 import { ApiError, apiRequest, h, isoToLocalInput, localInputToIso, maskDestination, replaceChildren, sessionStore, timeElement } from './common.js';
+import { loadAgents } from './agent-states.js';
 import { loadStats } from './queue-stats.js';
 
 const REFRESH_MS = 5000;
@@ -76,6 +77,7 @@ function signOut(message) {
   rows.clear();
   replaceChildren($('rows'));
   $('stats').hidden = true;
+  $('agents').hidden = true;
   $('console').hidden = true;
   $('queue-form').hidden = true;
   $('sign-out').hidden = true;
@@ -96,6 +98,8 @@ function onQueueChange(event) {
 function showQueue() {
   rows.clear();
   replaceChildren($('rows'));
+  $('stats').hidden = true;
+  $('agents').hidden = true;
   $('list-title').textContent = `Combined list of ${session.queue}`;
   document.title = `${session.queue} \u2013 Supervisor console`;
   refresh();
@@ -121,6 +125,7 @@ async function refresh() {
     showError($('list-error'), null);
     $('list-status').textContent = `${data.entries.length} in the list, updated ${new Date().toLocaleTimeString()}`;
     loadStats({ queue, apiKey, section: $('stats'), list: $('stats-list'), signal: controller.signal }).catch(() => undefined);
+    loadAgents({ queue, apiKey, section: $('agents'), list: $('agents-list'), signal: controller.signal }).catch(() => undefined);
   } catch (err) {
     if (controller.signal.aborted) return;
     if (err instanceof ApiError && err.status === 401) return signOut('The supervisor API key was refused. Sign in again.');
