@@ -78,4 +78,82 @@ describe('ACD end to end: a caller through IVR, hold and an agent', function () 
     assert.deepEqual(await agentStates(s.knex, 'alice'), ['available', 'reserved', 'ringing', 'on-call', 'wrap-up', 'available']);
     assert.equal((await s.controller.list.get(request.id, 'support')), null, 'the entry left the list');
   });
+
+  it('an agent who does not answer is marked as having missed the call, and the next agent gets it', async function () {
+    const s = await start({ agents: { alice: { result: 'noanswer' }, bob: { result: 'answer', answerAfterMs: 1000, hangupAfterMs: 10_000 } } });
+    const sim = s.sim(this);
+    await s.login('alice'); // idle longest, so rung first
+    await s.login('bob');
+    const caller = s.call(this, '+12025550144', { dtmf: [{ atMs: 500, digits: '1' }] });
+    const request = await s.until('the caller in the queue', () => requestOf(s.knex, { phone: '+12025550144', channel: 'inbound' }));
+
+    const bridge = await s.until('the caller bridged to the second agent', () => sim.listBridges().find((b) => b.id === `call-${request.id}` && b.channelIds.length === 2));
+    const [aliceLeg] = legsToAgent(sim, 'PJSIP/agent-1001');
+    const [bobLeg] = legsToAgent(sim, 'PJSIP/agent-1002');
+    assert.ok(aliceLeg && bobLeg, 'both agents were rung');
+    assert.ok(aliceLeg.at <= bobLeg.at, 'alice first');
+    assert.equal(legsToAgent(sim, 'PJSIP/agent-1001').length, 1, 'alice was not rung again');
+    assert.deepEqual([...bridge.channelIds].sort(), [caller, bobLeg.channelId].sort());
+    assert.ok(!sim.listChannels().some((c) => c.id === aliceLeg.channelId), "alice's ringing leg is gone");
+
+    await s.until('the call over', () => !sim.listChannels().some((c) => c.id === caller));
+    const offers = await s.knex('agent_offers').where({ request_id: request.id }).orderBy('id');
+    assert.deepEqual(offers.map((o) => [o.agent_id, o.outcome, o.attempt_no]), [['alice', 'missed', 1], ['bob', 'answered', 2]]);
+    const [alice] = await s.knex('agents').where({ id: 'alice' });
+    assert.equal(alice.missed_in_row, 1);
+    assert.equal(alice.state, 'available', 'one miss of two allowed: not paused');
+    const [entry] = await s.knex('queue_entries').where({ request_id: request.id });
+    assert.equal(entry.outcome, 'connected');
+    assert.equal(entry.agent_id, 'bob');
+    assert.ok(entry.wait_seconds >= 10, `waited through alice's ring timeout: ${entry.wait_seconds} s`);
+  });
+
+  it('a caller who hangs up while holding is recorded as abandoned with wait and position', async function () {
+    const s = await start();
+    const sim = s.sim(this);
+    const caller = s.call(this, '+12025550145', { dtmf: [{ atMs: 500, digits: '1' }] });
+    const request = await s.until('the caller in the queue', () => requestOf(s.knex, { phone: '+12025550145', channel: 'inbound' }));
+    await s.until('music on hold', () => sim.listChannels().find((c) => c.id === caller)?.mohClass === 'default');
+    await new Promise((r) => setTimeout(r, s.real(8000)));
+    sim.hangup(caller);
+
+    const gone = await s.until('the request cancelled', async () => {
+      const r = await requestOf(s.knex, { id: request.id });
+      return r?.status === 'cancelled' && r;
+    });
+    assert.equal(gone.outcome, 'abandoned');
+    const entry = await s.until('the queue exit recorded', async () => (await s.knex('queue_entries').where({ request_id: request.id }).whereNotNull('outcome'))[0]);
+    assert.equal(entry.outcome, 'abandoned');
+    assert.equal(entry.position_at_exit, 1);
+    assert.ok(entry.wait_seconds >= 8 && entry.wait_seconds < 60, `wait ${entry.wait_seconds} s`);
+    const [call] = await s.knex('calls').where({ id: caller });
+    assert.equal(call.end_reason, 'abandoned');
+    assert.equal(await s.controller.list.get(request.id, 'support'), null, 'the entry left the list');
+    assert.equal(s.controller.acd.callers.size, 0);
+  });
+
+  it('"leave a message": the recording and the caller ID become a voicemail request in the combined list', async function () {
+    const s = await start();
+    const sim = s.sim(this);
+    const caller = s.call(this, '+12025550146', { dtmf: [{ atMs: 500, digits: '4' }] });
+    const live = await s.until('the recording', () => sim.listRecordings().live.find((r) => r.targetUri === `channel:${caller}` && r.state === 'recording'));
+    await new Promise((r) => setTimeout(r, s.real(4000)));
+    sim.sendDtmf(caller, '#');
+
+    const request = await s.until('the voicemail request', () => requestOf(s.knex, { channel: 'voicemail', phone: '+12025550146' }));
+    assert.equal(request.status, 'queued');
+    assert.equal(request.queue_id, 'support');
+    assert.equal(request.context.recording, live.name);
+    assert.equal(request.context.callerId, '+12025550146');
+    assert.deepEqual(request.context.ivrChoices, ['main:4']);
+    assert.ok(request.context.durationSeconds >= 3, `recorded ${request.context.durationSeconds} s`);
+    assert.ok(sim.listRecordings().stored.some((r) => r.name === live.name), 'the recording is stored, playable by the agent');
+    const entry = await s.controller.list.get(request.id, 'support');
+    assert.equal(entry?.kind, 'callback');
+    assert.equal(entry?.state, 'waiting');
+    await s.until('the caller hung up after the goodbye', () => !sim.listChannels().some((c) => c.id === caller));
+    const [call] = await s.knex('calls').where({ id: caller });
+    assert.equal(call.end_reason, 'voice-message');
+    assert.equal(call.request_id, request.id);
+  });
 });
