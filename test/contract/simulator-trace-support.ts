@@ -114,6 +114,13 @@ export async function replay(lines: TraceLine[], options: ReplayOptions): Promis
     }
     const end = Math.max(...lines.map((l) => l.t));
     await sleep(start + end * options.scale + 150 - Date.now());
+    // Then until the event stream has been quiet for 250 ms (bounded), so a loaded machine that
+    // delivers the last events late is not mistaken for a simulator that never sends them.
+    const quietDeadline = Date.now() + 3000;
+    for (let seen = -1; seen !== events.length && Date.now() < quietDeadline; ) {
+      seen = events.length;
+      await sleep(250);
+    }
   } finally {
     ws.close();
     await sim.close();
