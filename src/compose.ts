@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { Router, type Express } from 'express';
+import type { Express, Router } from 'express';
 import type { Redis } from 'ioredis';
 import type { Knex } from 'knex';
 import type { Logger as PinoLogger } from 'pino';
@@ -22,7 +22,6 @@ import { HttpCustomerLookup } from './adapters/crm/http-customer-lookup';
 import { acdSupervisorRouter } from './adapters/http/acd-supervisor-routes';
 import { agentRouter } from './adapters/http/agent-routes';
 import { createHttpApp } from './adapters/http/create-http-app';
-import { publicCors } from './adapters/http/public-cors';
 import { createLogger } from './adapters/logging/logger';
 import { NodemailerMailer } from './adapters/mail/nodemailer-mailer';
 import { createRedisConnection, waitForRedis } from './adapters/redis/redis-connection';
@@ -263,8 +262,8 @@ export async function startController(config: Config, options: ControllerOptions
       staticDir: join(__dirname, 'adapters', 'http', 'public'),
       isDraining,
       routers: [
-        // Public like the help-request intake: the widget calls it cross-origin.
-        { path: '/api/v1/click-to-call', router: Router().use(publicCors(config.WIDGET_ALLOWED_ORIGINS), clickToCallRoutes({ service: clickToCall, requests, publicBaseUrl: config.PUBLIC_BASE_URL, isDraining, allowedOrigins: config.WIDGET_ALLOWED_ORIGINS })) },
+        // Public like the help-request intake (its own CORS for the widget's cross-origin calls).
+        { path: '/api/v1/click-to-call', router: clickToCallRoutes({ service: clickToCall, requests, publicBaseUrl: config.PUBLIC_BASE_URL, isDraining, allowedOrigins: config.WIDGET_ALLOWED_ORIGINS }) },
         {
           path: '/api/v1/agents',
           router: agentRouter({ acd, rateLimiter, streamTokenSecret: config.AGENT_TOKEN_SECRET, shutdown: drain.signal, publicBaseUrl: config.PUBLIC_BASE_URL }),
@@ -297,7 +296,10 @@ export async function startController(config: Config, options: ControllerOptions
         const closing = server ? new Promise<void>((resolve) => server?.close(() => resolve())) : Promise.resolve();
         server?.closeIdleConnections();
         const grace = new Promise<void>((resolve) => setTimeout(resolve, config.SHUTDOWN_GRACE_MS).unref());
-        await Promise.race([Promise.all([closing, acd.stop(), intake.settled()]), grace]);
+        await Promise.race([Promise.all([closing, acd.stop(), intake.settled(), clickToCall.drain()]), grace]);
+        // Calls still running after the grace period are abandoned cleanly: their attempts are
+        // recorded as interrupted and retried once (by this process at its next start, or a peer's sweeper).
+        dialer.abortAll();
         server?.closeAllConnections();
         await closeAll();
         logger.info('stopped');
