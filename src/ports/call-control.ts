@@ -112,4 +112,12 @@ export interface CallControl {
   listBridges(): Promise<Array<{ id: string; type: string; channelIds: string[] }>>;
   /** Deletes a stored recording. */
   deleteRecording(name: string): Promise<void>;
+  /** The audio of a stored recording, as Asterisk serves it; RecordingGoneError when it is not stored. */
+  getRecordingFile(name: string): Promise<RecordingFile>;
+}
+
+export interface RecordingFile {
+  /** Media type Asterisk gives the file, e.g. `audio/wav`. */
+  contentType: string;
+  data: Buffer;
 }

@@ -4,6 +4,7 @@ import {
   ChannelGoneError,
   InvalidStateError,
   PlaybackGoneError,
+  RecordingGoneError,
 } from '../../src/domain/errors';
 import type {
   CallControl,
@@ -13,6 +14,7 @@ import type {
   EventHandler,
   HangupReason,
   OriginateRequest,
+  RecordingFile,
   RecordRequest,
 } from '../../src/ports/call-control';
 import { flush } from './fake-clock';
@@ -52,6 +54,8 @@ export class FakeCallControl implements CallControl {
   readonly playbacks = new Map<string, { channelId: string; media: string[] }>();
   readonly recordings = new Map<string, { channelId: string; request: RecordRequest }>();
   readonly deletedRecordings: string[] = [];
+  /** Recordings that finished `done` (or that a test put here), as getRecordingFile serves them. */
+  readonly storedRecordings = new Map<string, RecordingFile>();
   private readonly flows = new Map<string, Set<(e: StasisStartEvent) => void>>();
   private readonly watchers = new Map<string, Set<EventHandler>>();
   private readonly connectionHandlers = new Set<(c: boolean) => void>();
@@ -172,6 +176,7 @@ export class FakeCallControl implements CallControl {
     const r = this.recordings.get(name);
     if (!r) throw new Error(`no recording ${name}`);
     this.recordings.delete(name);
+    if (state === 'done') this.storedRecordings.set(name, { contentType: 'audio/wav', data: silentWav(durationSeconds) });
     this.emit({ type: 'RecordingFinished', recordingName: name, targetUri: `channel:${r.channelId}`, state, durationSeconds });
   }
 
@@ -381,6 +386,14 @@ export class FakeCallControl implements CallControl {
   async deleteRecording(name: string): Promise<void> {
     await this.begin('deleteRecording', [name]);
     this.deletedRecordings.push(name);
+    this.storedRecordings.delete(name);
+  }
+
+  async getRecordingFile(name: string): Promise<RecordingFile> {
+    await this.begin('getRecordingFile', [name]);
+    const file = this.storedRecordings.get(name);
+    if (!file) throw new RecordingGoneError('Recording not found', name);
+    return { contentType: file.contentType, data: Buffer.from(file.data) };
   }
 
   // ---------- internals ----------
@@ -463,3 +476,22 @@ function channelOfTarget(uri: string): string[] {
 }
 
 export { flush };
+
+/** A WAV file of silence (8 kHz, 16-bit mono), like the one Asterisk stores for a recording. */
+export function silentWav(seconds: number): Buffer {
+  const data = Math.max(0, Math.round(seconds * 8000)) * 2;
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0);
+  header.writeUInt32LE(36 + data, 4);
+  header.write('WAVEfmt ', 8);
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20);
+  header.writeUInt16LE(1, 22);
+  header.writeUInt32LE(8000, 24);
+  header.writeUInt32LE(16000, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36);
+  header.writeUInt32LE(data, 40);
+  return Buffer.concat([header, Buffer.alloc(data)]);
+}

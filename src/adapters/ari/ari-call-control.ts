@@ -7,12 +7,14 @@ import type {
   EventHandler,
   HangupReason,
   OriginateRequest,
+  RecordingFile,
   RecordRequest,
 } from '../../ports/call-control';
 import type { Logger } from '../../ports/logger';
 import { ariOperation, type AriClientLike } from './ari-client-like';
 import type { AriConnection } from './ari-connection';
 import { ARI_OPERATIONS, type AriOperationName } from './ari-operations';
+import type { AriRecordingFiles } from './ari-recording-files';
 import { classifyAriError } from './classify-ari-error';
 import type { EventRouter } from './event-router';
 import { toChannelInfo } from './translate-event';
@@ -25,6 +27,8 @@ export interface AriCallControlOptions {
   router: EventRouter;
   requestTimeoutMs: number;
   logger: Logger;
+  /** Fetches stored recordings' audio; without it getRecordingFile is unavailable. */
+  recordingFiles?: Pick<AriRecordingFiles, 'get'>;
 }
 
 type Params = Record<string, unknown>;
@@ -244,6 +248,12 @@ export class AriCallControl implements CallControl {
 
   async deleteRecording(name: string): Promise<void> {
     await this.invoke('deleteStoredRecording', { recordingName: name }, name);
+  }
+
+  async getRecordingFile(name: string): Promise<RecordingFile> {
+    const files = this.options.recordingFiles;
+    if (!files) throw new CallControlUnavailableError('recording files are not available from this connection', name);
+    return files.get(name);
   }
 
   /**

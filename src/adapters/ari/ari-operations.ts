@@ -77,6 +77,8 @@ export const ARI_OPERATIONS = {
   getLiveRecording: op('recordings', 'getLive', 'GET', '/recordings/live/{recordingName}', ['recordingName']),
   getStoredRecording: op('recordings', 'getStored', 'GET', '/recordings/stored/{recordingName}', ['recordingName']),
   deleteStoredRecording: op('recordings', 'deleteStored', 'DELETE', '/recordings/stored/{recordingName}', ['recordingName']),
+  /** Audio, with its media type and a size bound: fetched over HTTP by AriRecordingFiles, not through ari-client. */
+  getStoredRecordingFile: op('recordings', 'getStoredFile', 'GET', '/recordings/stored/{recordingName}/file', ['recordingName']),
 } as const satisfies Record<string, AriOperation>;
 
 export type AriOperationName = keyof typeof ARI_OPERATIONS;

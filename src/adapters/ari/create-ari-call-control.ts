@@ -6,6 +6,7 @@ import type { Logger } from '../../ports/logger';
 import { AriCallControl } from './ari-call-control';
 import type { AriClientLike, AriConnect, AriListener } from './ari-client-like';
 import { AriConnection, safeError, type Scheduler } from './ari-connection';
+import { AriRecordingFiles } from './ari-recording-files';
 import { EventPipeline } from './event-pipeline';
 import { EventRouter, type UnroutableReason } from './event-router';
 import { reconcile } from './reconcile';
@@ -27,6 +28,8 @@ export interface AriCallControlSettings {
   connectTimeoutMs?: number;
   /** Our own reconnect backoff, used when a connection attempt fails or ari-client gives up. */
   backoff?: { initialMs: number; maxMs: number };
+  /** Bound on fetching one stored recording's audio (default: requestTimeoutMs, at least 15 s). */
+  recordingFileTimeoutMs?: number;
   /** WebSocket ping interval in ms (default 15000; 0 disables). */
   heartbeatMs?: number;
   /** For tests: a replacement for ari-client's connect and for setTimeout. */
@@ -124,7 +127,13 @@ export function createAriCallControl(settings: AriCallControlSettings): AriCallC
     },
   });
 
-  const control = new AriCallControl({ app: settings.app, connection, router, requestTimeoutMs: settings.requestTimeoutMs, logger });
+  const recordingFiles = new AriRecordingFiles({
+    url: settings.url,
+    user: settings.user,
+    password: settings.password,
+    timeoutMs: settings.recordingFileTimeoutMs ?? Math.max(15_000, settings.requestTimeoutMs),
+  });
+  const control = new AriCallControl({ app: settings.app, connection, router, requestTimeoutMs: settings.requestTimeoutMs, logger, recordingFiles });
   const pipeline = new EventPipeline(control, router, logger);
   connection.onChange((up) => connectedGauge.set(up ? 1 : 0));
 

@@ -41,10 +41,13 @@ export function checkVariableName(name: string): string {
   return name;
 }
 
+export function checkRecordingName(field: string, name: string): string {
+  if (typeof name !== 'string' || !RECORDING_NAME.test(name) || name.includes('..')) fail(field, 'must be 1-128 letters, digits or _-./ without ".."');
+  return name;
+}
+
 export function checkRecord(req: RecordRequest): RecordRequest {
-  if (typeof req.name !== 'string' || !RECORDING_NAME.test(req.name) || req.name.includes('..')) {
-    fail('name', 'must be 1-128 letters, digits or _-./ without ".."');
-  }
+  checkRecordingName('name', req.name);
   if (req.format !== undefined && !/^[a-z0-9]{1,16}$/.test(req.format)) fail('format', 'must be a format name such as wav or gsm');
   for (const key of ['maxDurationSeconds', 'maxSilenceSeconds'] as const) {
     const v = req[key];
