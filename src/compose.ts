@@ -28,6 +28,7 @@ import { createRedisConnection, waitForRedis } from './adapters/redis/redis-conn
 import { RedisRateLimiter } from './adapters/redis/redis-rate-limiter';
 import { systemClock } from './adapters/system-clock';
 import { Acd } from './app/acd/acd';
+import { VoiceMessageAudio } from './app/acd/voice-message-audio';
 import { AcdCallerAdmission } from './app/dialer/caller-admission';
 import { CallbackDialer } from './app/dialer/callback-dialer';
 import { ClickToCallService } from './app/dialer/click-to-call';
@@ -266,7 +267,14 @@ export async function startController(config: Config, options: ControllerOptions
         { path: '/api/v1/click-to-call', router: clickToCallRoutes({ service: clickToCall, requests, publicBaseUrl: config.PUBLIC_BASE_URL, isDraining, allowedOrigins: config.WIDGET_ALLOWED_ORIGINS }) },
         {
           path: '/api/v1/agents',
-          router: agentRouter({ acd, rateLimiter, streamTokenSecret: config.AGENT_TOKEN_SECRET, shutdown: drain.signal, publicBaseUrl: config.PUBLIC_BASE_URL }),
+          router: agentRouter({
+            acd,
+            rateLimiter,
+            streamTokenSecret: config.AGENT_TOKEN_SECRET,
+            shutdown: drain.signal,
+            publicBaseUrl: config.PUBLIC_BASE_URL,
+            voiceMessages: new VoiceMessageAudio({ cc, requests, records }),
+          }),
         },
         { path: '/api/v1', router: acdSupervisorRouter({ acd, records, queues: center.queues.map((q) => q.id), supervisorApiKey: config.SUPERVISOR_API_KEY }) },
         ...(options.routers ?? []),

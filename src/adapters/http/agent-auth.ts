@@ -38,7 +38,7 @@ export class AgentAuth {
     this.now = options.now ?? Date.now;
   }
 
-  /** Middleware for routes with `:id`; `streamToken` also accepts `?token=` (the event stream only). */
+  /** Middleware for routes with `:id`; `streamToken` also accepts `?token=` (the event stream and voice messages' audio only). */
   require(mode: { streamToken?: boolean } = {}): RequestHandler<{ id: string }> {
     return (req, res, next) => {
       this.check(req, mode.streamToken === true).then(

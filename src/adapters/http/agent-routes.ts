@@ -3,12 +3,14 @@ import { z } from 'zod';
 import type { AgentEventBus } from '../../app/acd/agent-events';
 import type { AgentRoster } from '../../app/acd/agent-roster';
 import type { AgentService } from '../../app/acd/agent-service';
+import type { VoiceMessageAudio } from '../../app/acd/voice-message-audio';
 import type { RateLimiter } from '../../ports/rate-limiter';
 import { AgentAuth } from './agent-auth';
 import { AgentEventStreams } from './agent-event-streams';
 import { AgentStreamTokens } from './agent-stream-token';
 import { hasControlCharacter } from './help-request-schemas';
 import { validate } from './validate';
+import { withVoiceMessageLinks } from './voice-message-links';
 
 export interface AgentRouterDeps {
   /** The ACD's agent API (`acd.agentService`), its notice bus (`acd.bus`) and roster (`acd.roster`). */
@@ -26,6 +28,8 @@ export interface AgentRouterDeps {
   /** Aborted at shutdown: every event stream is ended so the server can close. */
   shutdown?: AbortSignal;
   publicBaseUrl?: string;
+  /** Voice messages' audio; with it, offers of voice messages carry a `recordingUrl` and the route below serves it. */
+  voiceMessages?: Pick<VoiceMessageAudio, 'open'>;
 }
 
 const pauseBody = z.strictObject(
@@ -53,7 +57,8 @@ const contactId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be the contact
  * agent's credential: `Authorization: Bearer <agent token>`; the event stream also takes a
  * short-lived `?token=` from POST /:id/stream-token, because a browser's EventSource cannot send
  * headers. Routes: POST /:id/login, /:id/logout, /:id/pause {reason}, /:id/resume,
- * /:id/stream-token, /:id/calls/:callId/disposition {disposition, notes}; GET /:id, /:id/events.
+ * /:id/stream-token, /:id/calls/:callId/disposition {disposition, notes}; GET /:id, /:id/events,
+ * /:id/recordings/:requestId (a voice message's audio; also with `?token=`, for an <audio> element).
  * A change the state machine forbids is 409 with field `state`.
  */
 export function agentRouter(deps: AgentRouterDeps): Router {
@@ -68,7 +73,7 @@ export function agentRouter(deps: AgentRouterDeps): Router {
     failures: deps.authFailures ?? { limit: 20, windowSeconds: 600 },
   });
   const streams = new AgentEventStreams({
-    bus: deps.acd.bus,
+    bus: deps.voiceMessages ? withVoiceMessageLinks(deps.acd.bus) : deps.acd.bus,
     heartbeatMs: deps.heartbeatMs ?? 15_000,
     retryMs: deps.retryMs ?? 3_000,
     maxStreamsPerAgent: deps.maxStreamsPerAgent ?? 4,
@@ -118,6 +123,22 @@ export function agentRouter(deps: AgentRouterDeps): Router {
     res.status(201);
     answer(res, { requestId, disposition: body.disposition, notes: body.notes ?? null });
   });
+
+  const voiceMessages = deps.voiceMessages;
+  if (voiceMessages) {
+    router.get('/:id/recordings/:requestId', auth.require({ streamToken: true }), async (req: Request<{ id: string; requestId: string }>, res) => {
+      const requestId = validate(contactId, req.params.requestId, 'requestId');
+      const file = await voiceMessages.open(self(res), requestId);
+      res.status(200).set({
+        'Content-Type': file.contentType,
+        'Content-Length': String(file.data.length),
+        'Content-Disposition': 'inline',
+        'Cache-Control': 'private, no-store',
+        'X-Content-Type-Options': 'nosniff',
+      });
+      res.end(file.data);
+    });
+  }
 
   return router;
 }
