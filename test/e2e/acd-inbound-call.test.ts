@@ -51,8 +51,8 @@ describe('ACD end to end: a caller through IVR, hold and an agent', function () 
     assert.equal(leg!.callerId, '+12025550143');
     const bridge = await s.until('caller and agent bridged', () => sim.listBridges().find((b) => b.id === `call-${request.id}` && b.channelIds.length === 2));
     assert.deepEqual([...bridge.channelIds].sort(), [caller, leg!.channelId].sort());
+    await s.until('alice on call', () => s.controller.acd.roster.get('alice').status.state === 'on-call');
     assert.equal(sim.listChannels().find((c) => c.id === caller)?.mohClass, null, 'music stopped once bridged');
-    assert.equal(s.controller.acd.roster.get('alice').status.state, 'on-call');
 
     // The agent's phone hangs up after 20 s: the caller is hung up too, the bridge goes, wrap-up starts.
     await s.until('the caller hung up after the agent', () => !sim.listChannels().some((c) => c.id === caller));
@@ -155,5 +155,21 @@ describe('ACD end to end: a caller through IVR, hold and an agent', function () 
     const [call] = await s.knex('calls').where({ id: caller });
     assert.equal(call.end_reason, 'voice-message');
     assert.equal(call.request_id, request.id);
+  });
+
+  it('an agent who hangs up while the bridge is still being set up goes to wrap-up, and the entry leaves the list', async function () {
+    const s = await start({ agents: { alice: { result: 'answer', answerAfterMs: 1000, hangupAfterMs: 1 } } });
+    const sim = s.sim(this);
+    await s.login('alice');
+    const caller = s.call(this, '+12025550147', { dtmf: [{ atMs: 500, digits: '1' }] });
+    const request = await s.until('the caller in the queue', () => requestOf(s.knex, { phone: '+12025550147', channel: 'inbound' }));
+    await s.until('the caller hung up with the agent', () => legsToAgent(sim, 'PJSIP/agent-1001').length === 1 && !sim.listChannels().some((c) => c.id === caller));
+    await s.until('alice available again after wrap-up', () => s.controller.acd.roster.get('alice').status.state === 'available');
+    const states = await agentStates(s.knex, 'alice');
+    assert.deepEqual(states.slice(-3), ['on-call', 'wrap-up', 'available'], states.join(' '));
+    assert.equal((await requestOf(s.knex, { id: request.id })).status, 'completed');
+    assert.equal(await s.controller.list.get(request.id, 'support'), null, 'the entry left the list');
+    const entry = await s.until('the queue exit recorded', async () => (await s.knex('queue_entries').where({ request_id: request.id }).whereNotNull('outcome'))[0]);
+    assert.deepEqual([entry.outcome, entry.agent_id], ['connected', 'alice']);
   });
 });

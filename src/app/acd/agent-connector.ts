@@ -141,6 +141,14 @@ export class AgentConnector {
     const agentId = agent.definition.id;
     const bridgeId = `call-${caller.requestId}`;
     let ended = false;
+    let leftQueue = false;
+    const leaveQueue = async (now: Date) => {
+      if (leftQueue) return;
+      leftQueue = true;
+      await this.queue.complete(entry.requestId, entry.queue).catch((err: unknown) => log.error({ err }, 'completing the list entry failed'));
+      const waitSeconds = Math.round((now.getTime() - caller.enteredAt.getTime()) / 1000);
+      this.bg(this.records.queueLeft(caller.requestId, { outcome: 'connected', leftAt: now, waitSeconds, position: 1, agentId }), 'queue connect');
+    };
     const end = async (who: 'caller' | 'agent' | 'error') => {
       if (ended) return;
       ended = true;
@@ -153,6 +161,10 @@ export class AgentConnector {
       this.bg(this.records.callUpdated(caller.callId, { endedAt: now, endReason: `${who}-hangup` }), 'call end');
       this.bg(this.requests.transition(caller.requestId, ['connected', 'queued', 'reserved'], { status: 'completed', outcome: 'served' }).then(() => undefined), 'request completed');
       log.info({ who }, 'call ended');
+      // The agent answered, so a hang-up while the bridge was still being set up ends a call too:
+      // the entry leaves the list and the agent goes through on-call to wrap-up, never left ringing.
+      await leaveQueue(now);
+      await this.roster.applyIfAllowed(agentId, { type: 'answer' });
       if (await this.roster.applyIfAllowed(agentId, { type: 'end' })) this.hooks.wrapUp(agentId, queue, caller.requestId);
     };
     onAgentHangup(() => void end('agent'));
@@ -170,10 +182,9 @@ export class AgentConnector {
     if (ended) return;
     const now = this.clock.now();
     await this.roster.applyIfAllowed(agentId, { type: 'answer' });
-    await this.queue.complete(entry.requestId, entry.queue).catch((err: unknown) => log.error({ err }, 'completing the list entry failed'));
+    await leaveQueue(now);
     this.bus.publish(agentId, { type: 'connected', requestId: caller.requestId, at: now.toISOString() });
     const waitSeconds = Math.round((now.getTime() - caller.enteredAt.getTime()) / 1000);
-    this.bg(this.records.queueLeft(caller.requestId, { outcome: 'connected', leftAt: now, waitSeconds, position: 1, agentId }), 'queue connect');
     this.bg(this.records.callUpdated(caller.callId, { answeredAt: now, agentId }), 'call answered');
     this.bg(this.requests.transition(caller.requestId, ['queued', 'reserved'], { status: 'connected' }).then(() => undefined), 'request connected');
     log.info({ bridgeId, waitSeconds }, 'caller connected to agent');
