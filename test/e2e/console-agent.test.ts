@@ -33,7 +33,7 @@ const center = parseCenterConfig({
     { id: 'bob', name: 'Bob Agent', endpoint: 'PJSIP/agent-1002', queues: { support: 1 }, credentials: { tokenSha256: hashAgentToken(BOB_TOKEN) } },
   ],
   defaultMenu: 'main',
-  menus: { main: { prompt: 'sound:welcome', options: { '1': { action: 'queue', queue: 'support' } } } },
+  menus: { main: { prompt: 'sound:welcome', options: { '1': { action: 'queue', queue: 'support' }, '4': { action: 'voicemail', queue: 'support' } } } },
   operator: { queue: 'support' },
 });
 
@@ -249,6 +249,46 @@ describe('agent desktop in a browser', function () {
     assert.equal(await agents.locator('[data-agent-id=bob] [data-state]').textContent(), 'available');
     assert.equal(await agents.locator('[data-agent-id=alice] [data-state]').textContent(), 'logged-out');
     await controller.acd.agentService.logout('bob');
+    await page.close();
+  });
+
+  it('plays the voice message a caller left, from the screen pop, with a stream token in the audio URL', async () => {
+    const sim = controller.simulator!.control;
+    const from = '+12122345302';
+    // The callback to the caller, once the agent has listened: answered and soon over.
+    sim.script({ match: from, result: 'answer', answerAfterMs: 500, hangupAfterMs: 2000 });
+    const caller = sim.injectInbound({ from, did: '5551234', app: ariApp, dtmf: [{ atMs: 500, digits: '4' }] });
+    for (let i = 0; i < 200 && !sim.listRecordings().live.some((r) => r.targetUri === `channel:${caller}` && r.state === 'recording'); i++) await new Promise((r) => setTimeout(r, 25));
+    await new Promise((r) => setTimeout(r, 250)); // 5 simulated seconds of message
+    sim.sendDtmf(caller, '#');
+    let stored: { id: string; context: unknown } | undefined;
+    for (let i = 0; i < 200 && !stored; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      stored = await controller.knex('help_requests').where({ channel: 'voicemail', phone: from }).first('id', 'context');
+    }
+    assert.ok(stored, 'the voice message became a request');
+    const context = (typeof stored.context === 'string' ? JSON.parse(stored.context) : stored.context) as { durationSeconds: number };
+
+    const page = await browser.newPage();
+    const requests: string[] = [];
+    page.on('request', (r) => requests.push(r.url()));
+    await signIn(page, 'alice', ALICE_TOKEN);
+    await page.locator('#connection[data-state=open]').waitFor();
+    const audioPath = `/api/v1/agents/alice/recordings/${stored.id}`;
+    const [served] = await Promise.all([
+      page.waitForResponse((r) => new URL(r.url()).pathname === audioPath, { timeout: 15_000 }),
+      page.getByRole('button', { name: 'Available' }).click(),
+    ]);
+    assert.equal(served.status(), 200);
+    assert.equal(served.headers()['content-type'], 'audio/wav');
+    assert.equal(await field(page, 'channel').textContent(), 'voicemail');
+    const audio = field(page, 'recording').locator('audio');
+    assert.match((await audio.getAttribute('src')) ?? '', new RegExp(`^${audioPath}\\?token=[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$`));
+    // The browser decoded the WAV: its length is the message's.
+    await page.waitForFunction(() => ((document.querySelector('#pop-body audio') as HTMLAudioElement | null)?.readyState ?? 0) >= 1);
+    const seconds = await audio.evaluate((el) => (el as HTMLAudioElement).duration);
+    assert.ok(Math.abs(seconds - context.durationSeconds) < 1, `the player shows ${seconds} s for a ${context.durationSeconds} s message`);
+    assert.ok(!requests.some((u) => u.includes(ALICE_TOKEN)), "the agent's own token never appears in a URL");
     await page.close();
   });
 });

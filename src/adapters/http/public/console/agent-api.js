@@ -20,6 +20,18 @@ export function agentApi(agentId, token) {
      * its token (in a header) for a short-lived stream token that goes in the query string; the
      * agent's own token never appears in a URL.
      */
+    /**
+     * A path of this agent's API (a voice message's audio) with a fresh stream token, for media
+     * elements, which cannot send headers either. Other URLs are refused: the token is not sent elsewhere.
+     */
+    async mediaUrl(path) {
+      if (typeof path !== 'string' || !path.startsWith(`${base(agentId)}/`) || path.includes('?') || path.includes('#')) {
+        throw new Error('not a path of this agent\'s API');
+      }
+      const grant = await call('POST', '/stream-token');
+      if (!grant || typeof grant.token !== 'string') throw new Error('the controller issued no stream token');
+      return `${path}?${new URLSearchParams({ token: grant.token })}`;
+    },
     async events() {
       const grant = await call('POST', '/stream-token');
       if (!grant || typeof grant.token !== 'string') throw new Error('the controller issued no stream token');

@@ -156,7 +156,7 @@ function onNotice(notice) {
     case 'offer':
       if (!notice.pop || typeof notice.pop.requestId !== 'string') return;
       contact = { requestId: notice.pop.requestId, phase: 'offered' };
-      replaceChildren($('pop-body'), renderScreenPop(notice.pop));
+      replaceChildren($('pop-body'), renderScreenPop(notice.pop, { mediaUrl: (path) => api.mediaUrl(path) }));
       setPhase('offered', notice.pop.kind === 'callback' ? 'Callback reserved for you: your phone rings first.' : 'Incoming call: answer your phone.');
       resetDisposition();
       break;

@@ -29,14 +29,41 @@ export function pageUrlContent(value) {
 }
 
 /**
- * A link to play a voice message, when the controller says where its audio is (`recordingUrl`,
- * a same-origin path or an http(s) URL); otherwise the recording's name as text.
+ * A player for a voice message, when the controller says where its audio is (`recordingUrl`, a
+ * same-origin path or an http(s) URL); otherwise the recording's name as text. A same-origin path
+ * is the agent API's, which an <audio> element can reach only with a short-lived stream token in
+ * its URL: `mediaUrl(path)` adds a fresh one, and again if the player fails later (an expired
+ * token), at most once every ten seconds.
  */
-function recordingContent(pop) {
+function recordingContent(pop, mediaUrl) {
   const name = str(pop.recording);
   if (!name) return null;
   const raw = str(pop.recordingUrl);
-  const href = raw && (raw.startsWith('/') && !raw.startsWith('//') ? raw : safeHttpUrl(raw));
+  if (raw && raw.startsWith('/') && !raw.startsWith('//')) {
+    if (typeof mediaUrl !== 'function') return h('span', { class: 'mono', text: name });
+    const audio = h('audio', { controls: true, preload: 'auto', dataset: { field: 'recording-audio' } });
+    const status = h('span', { class: 'muted small', role: 'status' });
+    let loadedAt = 0;
+    const load = () => {
+      loadedAt = Date.now();
+      mediaUrl(raw).then(
+        (url) => {
+          status.textContent = '';
+          audio.src = url;
+        },
+        () => {
+          status.textContent = 'The voice message could not be loaded.';
+        },
+      );
+    };
+    audio.addEventListener('error', () => {
+      if (Date.now() - loadedAt > 10_000) load();
+      else status.textContent = 'The voice message could not be loaded.';
+    });
+    load();
+    return [audio, ' ', status];
+  }
+  const href = raw && safeHttpUrl(raw);
   if (!href) return h('span', { class: 'mono', text: name });
   return [h('audio', { controls: true, preload: 'none', src: href }), ' ', h('a', { href, target: '_blank', rel: 'noopener noreferrer', text: 'Play voice message' })];
 }
@@ -72,8 +99,11 @@ function historyContent(items) {
   );
 }
 
-/** The whole pop for one offered contact. */
-export function renderScreenPop(pop) {
+/**
+ * The whole pop for one offered contact. `options.mediaUrl(path)` resolves with a same-origin
+ * path made playable (a fresh stream token added); without it such media is shown by name only.
+ */
+export function renderScreenPop(pop, options = {}) {
   const choices = Array.isArray(pop.ivrChoices) ? pop.ivrChoices.filter((c) => typeof c === 'string') : [];
   return [
     details([
@@ -88,7 +118,7 @@ export function renderScreenPop(pop) {
       ['arrival', 'Asked for help', pop.arrivalAt ? timeElement(pop.arrivalAt) : null],
       ['page-url', 'Page', pageUrlContent(pop.pageUrl)],
       ['ivr-choices', 'IVR choices', choices.length ? h('ol', { class: 'choices' }, choices.map((c) => h('li', { text: c }))) : null],
-      ['recording', 'Voice message', recordingContent(pop)],
+      ['recording', 'Voice message', recordingContent(pop, options.mediaUrl)],
     ]),
     str(pop.message) ? [h('h3', { text: 'Message' }), h('p', { class: 'message', dataset: { field: 'message' }, text: pop.message })] : null,
     h('h3', { text: 'Customer record' }),
