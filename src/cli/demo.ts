@@ -38,7 +38,12 @@ async function main(): Promise<void> {
   await migrateLatest(knex).finally(() => knex.destroy());
 
   const controller = await startController(config, { logger, simulator: { scripts: FAR_ENDS } });
-  for (const agent of controller.center.agents) await controller.acd.agentService.login(agent.id);
+  // Agents come back in the state they were left in; log in those who are out, resume the paused.
+  for (const agent of controller.center.agents) {
+    const { state } = controller.acd.agentService.view(agent.id);
+    if (state === 'logged-out') await controller.acd.agentService.login(agent.id);
+    else if (state === 'paused') await controller.acd.agentService.resume(agent.id);
+  }
 
   const sim = controller.simulator;
   let caller = 0;
