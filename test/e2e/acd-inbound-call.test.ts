@@ -57,13 +57,15 @@ describe('ACD end to end: a caller through IVR, hold and an agent', function () 
     // The agent's phone hangs up after 20 s: the caller is hung up too, the bridge goes, wrap-up starts.
     await s.until('the caller hung up after the agent', () => !sim.listChannels().some((c) => c.id === caller));
     await s.until('the bridge removed', () => !sim.listBridges().some((b) => b.id === `call-${request.id}`));
-    await s.until('wrap-up, then available', () => s.controller.acd.roster.get('alice').status.state === 'available');
+    await s.until('wrap-up, then available', async () => (await agentStates(s.knex, 'alice')).length === 6);
     heard.stop();
 
-    const done = (await requestOf(s.knex, { id: request.id }))!;
-    assert.equal(done.status, 'completed');
+    const done = await s.until('the request completed', async () => {
+      const r = await requestOf(s.knex, { id: request.id });
+      return r?.status === 'completed' && r;
+    });
     assert.equal(done.outcome, 'served');
-    const [call] = await s.knex('calls').where({ id: caller });
+    const call = await s.until('the call record closed', async () => (await s.knex('calls').where({ id: caller }).whereNotNull('ended_at'))[0]);
     assert.equal(call.direction, 'inbound');
     assert.equal(call.did, '5551234');
     assert.equal(call.agent_id, 'alice');
@@ -126,7 +128,7 @@ describe('ACD end to end: a caller through IVR, hold and an agent', function () 
     assert.equal(entry.outcome, 'abandoned');
     assert.equal(entry.position_at_exit, 1);
     assert.ok(entry.wait_seconds >= 8 && entry.wait_seconds < 60, `wait ${entry.wait_seconds} s`);
-    const [call] = await s.knex('calls').where({ id: caller });
+    const call = await s.until('the call record closed', async () => (await s.knex('calls').where({ id: caller }).whereNotNull('ended_at'))[0]);
     assert.equal(call.end_reason, 'abandoned');
     assert.equal(await s.controller.list.get(request.id, 'support'), null, 'the entry left the list');
     assert.equal(s.controller.acd.callers.size, 0);
@@ -152,7 +154,7 @@ describe('ACD end to end: a caller through IVR, hold and an agent', function () 
     assert.equal(entry?.kind, 'callback');
     assert.equal(entry?.state, 'waiting');
     await s.until('the caller hung up after the goodbye', () => !sim.listChannels().some((c) => c.id === caller));
-    const [call] = await s.knex('calls').where({ id: caller });
+    const call = await s.until('the call record closed', async () => (await s.knex('calls').where({ id: caller }).whereNotNull('ended_at'))[0]);
     assert.equal(call.end_reason, 'voice-message');
     assert.equal(call.request_id, request.id);
   });
@@ -164,8 +166,10 @@ describe('ACD end to end: a caller through IVR, hold and an agent', function () 
     const caller = s.call(this, '+12025550147', { dtmf: [{ atMs: 500, digits: '1' }] });
     const request = await s.until('the caller in the queue', () => requestOf(s.knex, { phone: '+12025550147', channel: 'inbound' }));
     await s.until('the caller hung up with the agent', () => legsToAgent(sim, 'PJSIP/agent-1001').length === 1 && !sim.listChannels().some((c) => c.id === caller));
-    await s.until('alice available again after wrap-up', () => s.controller.acd.roster.get('alice').status.state === 'available');
-    const states = await agentStates(s.knex, 'alice');
+    const states = await s.until('alice available again after wrap-up', async () => {
+      const log = await agentStates(s.knex, 'alice');
+      return log.length > 1 && log[log.length - 1] === 'available' && log;
+    });
     assert.deepEqual(states.slice(-3), ['on-call', 'wrap-up', 'available'], states.join(' '));
     assert.equal((await requestOf(s.knex, { id: request.id })).status, 'completed');
     assert.equal(await s.controller.list.get(request.id, 'support'), null, 'the entry left the list');
