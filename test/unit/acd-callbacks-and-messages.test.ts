@@ -133,7 +133,7 @@ describe('ACD callbacks, keep-my-place and voice messages (fakes)', () => {
     await webCallback(h, 'hr_web_1', h.clock.now());
     await h.login('alice');
     const r1 = h.dialer.reservations[0]!;
-    assert.equal(h.requests.rows.get('hr_web_1')!.status, 'reserved');
+    assert.equal(h.requests.rows.get('hr_web_1')!.status, 'queued', 'no status change until the dialer claims it');
     const later = new Date(h.clock.now().getTime() + 300_000);
     await r1.settle({ kind: 'requeue', dueAt: later });
     await r1.settle({ kind: 'done' }); // a second settle is ignored
@@ -189,6 +189,31 @@ describe('ACD callbacks, keep-my-place and voice messages (fakes)', () => {
     h.agents.refuseNext = 100;
     await h.callSupport();
     assert.equal(h.cc.originated().length, 0);
+    assert.equal(h.state('alice'), 'available');
+  });
+
+  it('a refused reservation hands no callback to the dialer and puts the entry back in its place', async () => {
+    const h = await acdHarness();
+    await h.login('alice');
+    h.agents.refuseNext = 1;
+    await webCallback(h, 'hr_web_refused', h.clock.now());
+    assert.equal(h.dialer.reservations.length, 0, 'nothing is served on a reservation the database refused');
+    assert.equal(h.state('alice'), 'available');
+    assert.equal((await h.queue.get('hr_web_refused', 'support'))!.state, 'waiting');
+    assert.equal(h.requests.rows.get('hr_web_refused')!.status, 'queued');
+    h.acd.entryAdded();
+    await h.settle();
+    assert.equal(h.dialer.reservations.length, 1, 'the next pass serves it');
+    assert.equal(h.dialer.reservations[0]!.request.id, 'hr_web_refused');
+  });
+
+  it('a callback closed while it waited is not handed to the dialer; it leaves the list and the agent stays free', async () => {
+    const h = await acdHarness();
+    await webCallback(h, 'hr_web_closed', h.clock.now());
+    h.requests.rows.get('hr_web_closed')!.status = 'cancelled';
+    await h.login('alice');
+    assert.equal(h.dialer.reservations.length, 0);
+    assert.equal(await h.queue.get('hr_web_closed', 'support'), null);
     assert.equal(h.state('alice'), 'available');
   });
 

@@ -59,7 +59,9 @@ export class CallbackReservation implements Reservation {
         const dueAt = outcome.kind === 'requeue' ? outcome.dueAt : undefined;
         await queue.requeue(requestId, queueId, dueAt ? { dueAt } : undefined);
         const later = dueAt !== undefined && dueAt > clock.now();
-        await requests.transition(requestId, ['reserved'], { status: later ? 'scheduled' : 'queued', ...(dueAt ? { dueAt } : {}) });
+        // The request is still as the dispatcher found it unless the dialer moved it (and then it
+        // set the status itself); 'reserved' is what an earlier release of the controller left.
+        await requests.transition(requestId, later ? ['reserved', 'queued', 'scheduled'] : ['reserved', 'scheduled'], { status: later ? 'scheduled' : 'queued', ...(dueAt ? { dueAt } : {}) });
         if (outcome.kind === 'agent-missed') {
           roster.setCooldown(agentId, new Date(clock.now().getTime() + this.queueConfig.ringRetrySeconds * 1000));
           await roster.applyIfAllowed(agentId, { type: 'miss', missesBeforePause: this.queueConfig.missesBeforePause });

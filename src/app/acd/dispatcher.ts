@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CenterConfig, ServiceQueue } from '../../domain/center-config';
 import { NotFoundError } from '../../domain/errors';
-import type { HelpRequest } from '../../domain/help-request';
+import { FINAL_STATUSES, type HelpRequest } from '../../domain/help-request';
 import { selectAgent } from '../../domain/routing';
 import type { CallRecords } from '../../ports/call-records';
 import type { Clock, TimerHandle } from '../../ports/clock';
@@ -145,26 +145,50 @@ export class Dispatcher implements ConnectorHooks {
       if (!best) return this.wakeWhenDue(queues);
       const chosen = selectAgent(this.queueConfig(best.queue).strategy, roster.candidatesFor(best.queue, now).filter((c) => !refused.has(c.id)));
       if (!chosen) return;
-      try {
-        await roster.apply(chosen.id, { type: 'reserve' });
-      } catch (err) {
-        log.warn({ err, agentId: chosen.id }, 'agent not reserved');
+      // The roster takes the agent at once (no other pass or flow of this process can have it);
+      // its conditional database write runs while the entry is taken and its request read, and
+      // nothing is served until that write confirms the agent across processes.
+      const reserving = roster.apply(chosen.id, { type: 'reserve' }).then(
+        () => true,
+        (err: unknown) => {
+          log.warn({ err, agentId: chosen.id }, 'agent not reserved');
+          return false;
+        },
+      );
+      const taking = this.takeFor(chosen.agent);
+      const [reserved, taken] = await Promise.all([reserving, taking]);
+      if (!reserved) {
         refused.add(chosen.id);
+        if (taken) await queue.requeue(taken.entry.requestId, taken.entry.queue).catch((err: unknown) => log.error({ err, requestId: taken.entry.requestId }, 'requeue failed'));
         continue;
       }
-      const entry = await queue.take(this.queuesOf(chosen.agent), `${this.deps.holderId}:${chosen.id}`).catch((err: unknown) => {
-        log.error({ err }, 'take failed');
-        return null;
-      });
-      if (!entry) {
+      if (!taken) {
         await roster.applyIfAllowed(chosen.id, { type: 'release' });
         continue;
       }
-      await this.serve(chosen.agent, entry).catch(async (err: unknown) => {
+      const { entry, request } = taken;
+      await this.serve(chosen.agent, entry, request).catch(async (err: unknown) => {
         log.error({ err, requestId: entry.requestId }, 'serving an entry failed; it goes back in its place');
         await queue.requeue(entry.requestId, entry.queue).catch(() => undefined);
         await roster.applyIfAllowed(chosen.id, { type: 'release' });
       });
+    }
+  }
+
+  /** Takes the agent's best entry and, for a callback, reads its request (null when nothing was taken). */
+  private async takeFor(agent: RosterAgent): Promise<{ entry: ListEntry; request: HelpRequest | null } | null> {
+    const { queue, requests, log } = this.deps;
+    try {
+      const entry = await queue.take(this.queuesOf(agent), `${this.deps.holderId}:${agent.definition.id}`);
+      if (!entry) return null;
+      const request = entry.kind === 'caller' ? null : await requests.findById(entry.requestId).catch((err: unknown) => {
+        log.error({ err, requestId: entry.requestId }, 'reading the request failed; it goes back in its place');
+        return queue.requeue(entry.requestId, entry.queue).then(() => Promise.reject(err));
+      });
+      return { entry, request };
+    } catch (err) {
+      log.error({ err }, 'take failed');
+      return null;
     }
   }
 
@@ -174,8 +198,8 @@ export class Dispatcher implements ConnectorHooks {
     return Object.keys(skills).sort((a, b) => skills[a]! - skills[b]! || (a < b ? -1 : 1));
   }
 
-  private async serve(agent: RosterAgent, entry: ListEntry): Promise<void> {
-    const { queue, requests, roster, log } = this.deps;
+  private async serve(agent: RosterAgent, entry: ListEntry, request: HelpRequest | null): Promise<void> {
+    const { queue, roster, log } = this.deps;
     const agentId = agent.definition.id;
     const queueConfig = this.queueConfig(entry.queue);
     if (entry.kind === 'caller') {
@@ -193,13 +217,15 @@ export class Dispatcher implements ConnectorHooks {
       await this.connector.ring(agent, caller, entry, queueConfig, attemptNo);
       return;
     }
-    const reserved = await requests.transition(entry.requestId, ['queued', 'scheduled'], { status: 'reserved' });
+    // No status change here: the dialer's claim moves the request from queued (or scheduled) to
+    // dialling in one transaction with its attempt row, which is what keeps it from being dialled
+    // twice; a separate 'reserved' commit would only add to the time before the customer is rung.
+    const reserved = request && (request.status === 'queued' || request.status === 'scheduled') ? request : null;
     if (!reserved) {
-      const current = await requests.findById(entry.requestId);
-      if (!current || ['completed', 'failed', 'cancelled'].includes(current.status)) {
+      if (!request || FINAL_STATUSES.includes(request.status)) {
         await queue.remove(entry.requestId, entry.queue);
       } else {
-        // Held by a reservation of an earlier life of the controller: the dialer's reconcile settles it.
+        // Held by an attempt or reservation of an earlier life of the controller: the dialer's reconcile settles it.
         await queue.requeue(entry.requestId, entry.queue, { dueAt: new Date(this.deps.clock.now().getTime() + 60_000) });
       }
       await roster.applyIfAllowed(agentId, { type: 'release' });
