@@ -3,6 +3,8 @@ import { ConflictError, DomainError, UnavailableError } from '../../domain/error
 import type { HelpRequest, RequestStatus } from '../../domain/help-request';
 import type { AuditEntry, CreateResult, HelpRequestPatch, HelpRequestRepository, NewHelpRequest } from '../../ports/help-request-repository';
 import type { Logger } from '../../ports/logger';
+import { EnqueuedFlags } from './enqueued-flags';
+import { GroupCommit, type GroupCommitOptions } from './group-commit';
 
 const OPEN_KEY_CHANNELS = new Set(['pstn', 'voip', 'ivr', 'click-to-call']);
 const COLUMNS: Record<keyof HelpRequestPatch, string> = {
@@ -23,22 +25,32 @@ const COLUMNS: Record<keyof HelpRequestPatch, string> = {
  * the database's own rule (the `open_key` unique column), so it holds across processes.
  */
 export class KnexHelpRequestRepository implements HelpRequestRepository {
-  private readonly pendingEnqueued: Array<{ id: string; resolve: () => void; reject: (err: unknown) => void }> = [];
-  private flushingEnqueued = false;
+  private readonly inserts: GroupCommit;
+  private readonly flags: EnqueuedFlags;
 
   constructor(
     private readonly knex: Knex,
     private readonly logger?: Logger,
-  ) {}
+    options: { groupCommit?: Pick<GroupCommitOptions, 'maxBatch' | 'maxInFlight'> } = {},
+  ) {
+    this.flags = new EnqueuedFlags(knex, () => this.inserts.busy, (err) => this.translate(err));
+    this.inserts = new GroupCommit(knex, {
+      ...options.groupCommit,
+      isConnectionError,
+      rider: () => this.flags.rider(),
+      onIdle: () => this.flags.kick(),
+    });
+  }
 
   async create(request: NewHelpRequest, audit: AuditEntry): Promise<CreateResult> {
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
         const now = new Date();
-        await this.knex.transaction(async (trx) => {
-          await trx('help_requests').insert({ ...toRow(request), created_at: now, updated_at: now });
-          await trx('audit_log').insert(auditRow(audit));
-        });
+        // Committed with whatever other requests arrive at the same moment (a group commit).
+        await this.inserts.insert([
+          { table: 'help_requests', row: { ...toRow(request), created_at: now, updated_at: now } },
+          { table: 'audit_log', row: auditRow(audit) },
+        ]);
         const { idempotencyKey: _key, clientIp: _ip, ...fields } = request;
         return {
           request: { ...fields, customerId: request.customerId ?? null, context: request.context ?? {}, attempts: 0, outcome: null, createdAt: now, updatedAt: now },
@@ -96,33 +108,9 @@ export class KnexHelpRequestRepository implements HelpRequestRepository {
     return changed ? this.findById(id) : null;
   }
 
-  /**
-   * Marks the list entry as created. One UPDATE is in flight at a time; calls arriving meanwhile
-   * share the next one (a group commit), so the intake's hot path costs a fraction of a commit
-   * per request. Each caller still waits for its own row to be written.
-   */
+  /** Marks the list entry as created (see EnqueuedFlags: usually no commit of its own). */
   markEnqueued(id: string): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.pendingEnqueued.push({ id, resolve, reject });
-      if (!this.flushingEnqueued) void this.flushEnqueued();
-    });
-  }
-
-  private async flushEnqueued(): Promise<void> {
-    this.flushingEnqueued = true;
-    try {
-      while (this.pendingEnqueued.length > 0) {
-        const batch = this.pendingEnqueued.splice(0, 1000);
-        try {
-          await this.run(() => this.knex('help_requests').whereIn('id', batch.map((b) => b.id)).update({ enqueued: true }));
-          for (const b of batch) b.resolve();
-        } catch (err) {
-          for (const b of batch) b.reject(err);
-        }
-      }
-    } finally {
-      this.flushingEnqueued = false;
-    }
+    return this.flags.mark(id);
   }
 
   async findNotEnqueued(limit: number): Promise<HelpRequest[]> {
@@ -184,17 +172,19 @@ export class KnexHelpRequestRepository implements HelpRequestRepository {
   /** Database outages become UnavailableError (503); anything else is a bug and stays as it is. */
   private translate(err: unknown): Error {
     if (err instanceof DomainError) return err;
-    const e = err as { code?: string; name?: string; fatal?: boolean; errno?: number };
-    const connectionTrouble =
-      e.name === 'KnexTimeoutError' ||
-      e.fatal === true ||
-      ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'PROTOCOL_CONNECTION_LOST', 'ER_CON_COUNT_ERROR', 'ER_LOCK_WAIT_TIMEOUT', 'ER_LOCK_DEADLOCK', 'ER_SERVER_SHUTDOWN'].includes(e.code ?? '');
-    if (connectionTrouble) {
+    const e = err as { code?: string };
+    if (isConnectionError(err) || ['ER_LOCK_WAIT_TIMEOUT', 'ER_LOCK_DEADLOCK'].includes(e.code ?? '')) {
       this.logger?.warn({ err }, 'database unavailable');
       return new UnavailableError('the database is unavailable');
     }
     return err instanceof Error ? err : new Error(String(err));
   }
+}
+
+/** The database cannot be reached or refused the connection: nothing about the rows themselves. */
+function isConnectionError(err: unknown): boolean {
+  const e = err as { code?: string; name?: string; fatal?: boolean };
+  return e.name === 'KnexTimeoutError' || e.fatal === true || ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'PROTOCOL_CONNECTION_LOST', 'ER_CON_COUNT_ERROR', 'ER_SERVER_SHUTDOWN'].includes(e.code ?? '');
 }
 
 function isDuplicateKey(err: unknown): boolean {
