@@ -13,9 +13,10 @@ export class NotifyingContactQueue implements ContactQueue {
     this.listener = listener;
   }
 
-  async add(entry: ListEntry): Promise<void> {
-    await this.inner.add(entry);
+  async add(entry: ListEntry): Promise<number | null> {
+    const position = await this.inner.add(entry);
     this.listener();
+    return position;
   }
 
   async requeue(requestId: string, queue: string, opts?: { dueAt?: Date; priority?: number }): Promise<void> {

@@ -29,8 +29,11 @@ export interface ListedEntry extends ListEntry {
 }
 
 export interface ContactQueue {
-  /** Adds the entry unless one exists for the request already (idempotent). */
-  add(entry: ListEntry): Promise<void>;
+  /**
+   * Adds the entry unless one exists for the request already (idempotent). Resolves with the
+   * entry's `position` as it stands after the add (null unless it is waiting).
+   */
+  add(entry: ListEntry): Promise<number | null>;
   /** Atomically takes the best due entry of any of the queues; null when none is due. */
   take(queues: readonly string[], holder: string): Promise<ListEntry | null>;
   /** The best due entry of the queues without taking it. */

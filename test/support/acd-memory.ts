@@ -28,6 +28,7 @@ export class MemoryContactQueue implements ContactQueue {
   async add(entry: ListEntry) {
     const k = this.key(entry.requestId, entry.queue);
     if (!this.entries.has(k)) this.entries.set(k, { ...entry, state: entry.dueAt > this.clock.now() ? 'scheduled' : 'waiting' });
+    return this.positionOf(entry.requestId, entry.queue);
   }
   async take(queues: readonly string[], holder: string) {
     this.takes++;
@@ -69,6 +70,9 @@ export class MemoryContactQueue implements ContactQueue {
     return [...this.entries.values()].filter((e) => e.queue === queue).sort((a, b) => this.order(a, b));
   }
   async position(requestId: string, queue: string) {
+    return this.positionOf(requestId, queue);
+  }
+  private positionOf(requestId: string, queue: string) {
     const i = this.due([queue]).findIndex((e) => e.requestId === requestId);
     return i < 0 ? null : i + 1;
   }

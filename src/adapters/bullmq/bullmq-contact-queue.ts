@@ -4,6 +4,7 @@ import { ConflictError, DomainError, NotFoundError, UnavailableError, Validation
 import { MAX_PRIORITY, MIN_PRIORITY } from '../../domain/help-request';
 import type { ContactQueue, EntryKind, ListedEntry, ListEntry } from '../../ports/contact-queue';
 import type { Logger } from '../../ports/logger';
+import { luaCommand, type LuaCommand } from '../redis/lua-command';
 import { ADD, PROMOTE, READ, REMOVE, RESCHEDULE, TAKE } from './combined-list-scripts';
 
 /**
@@ -41,10 +42,21 @@ export class BullmqContactQueue implements ContactQueue {
   private readonly workers = new Map<string, { worker: Worker; connection: Redis }>();
   private readonly dueListeners = new Set<(queue: string, requestId: string) => void>();
   private readonly now: () => number;
+  /** The index scripts, sent by SHA1 (EVALSHA). */
+  private readonly scripts: Record<'add' | 'take' | 'reschedule' | 'remove' | 'read' | 'promote', LuaCommand>;
   private closed = false;
 
   constructor(private readonly options: BullmqContactQueueOptions) {
     this.now = options.now ?? Date.now;
+    const redis = options.redis;
+    this.scripts = {
+      add: luaCommand(redis, 'ccListAdd', ADD),
+      take: luaCommand(redis, 'ccListTake', TAKE),
+      reschedule: luaCommand(redis, 'ccListReschedule', RESCHEDULE),
+      remove: luaCommand(redis, 'ccListRemove', REMOVE),
+      read: luaCommand(redis, 'ccListRead', READ),
+      promote: luaCommand(redis, 'ccListPromote', PROMOTE),
+    };
   }
 
   /**
@@ -72,7 +84,7 @@ export class BullmqContactQueue implements ContactQueue {
     return () => this.dueListeners.delete(listener);
   }
 
-  async add(entry: ListEntry): Promise<void> {
+  async add(entry: ListEntry): Promise<number | null> {
     checkEntry(entry);
     const stored: Stored = {
       r: entry.requestId,
@@ -84,10 +96,11 @@ export class BullmqContactQueue implements ContactQueue {
     };
     const k = this.keys(entry.queue);
     // Both idempotent (BullMQ ignores an add whose job id exists), so they go out together.
-    await Promise.all([
-      this.redisCall(() => this.options.redis.eval(ADD, 3, k.entries, k.due, k.sched, entry.requestId, JSON.stringify(stored), String(this.now()))),
+    const [position] = await Promise.all([
+      this.redisCall(() => this.scripts.add([k.entries, k.due, k.sched], [entry.requestId, JSON.stringify(stored), String(this.now())])),
       this.ensureJob(entry.queue, stored, false),
     ]);
+    return Number(position) > 0 ? Number(position) : null;
   }
 
   async take(queues: readonly string[], holder: string): Promise<ListEntry | null> {
@@ -116,7 +129,7 @@ export class BullmqContactQueue implements ContactQueue {
   async remove(requestId: string, queue: string): Promise<boolean> {
     checkName('queue', queue);
     const k = this.keys(queue);
-    const raw = await this.redisCall(() => this.options.redis.eval(REMOVE, 4, k.entries, k.due, k.sched, k.taken, requestId));
+    const raw = await this.redisCall(() => this.scripts.remove([k.entries, k.due, k.sched, k.taken], [requestId]));
     await this.removeJob(queue, requestId);
     return raw !== null;
   }
@@ -125,7 +138,7 @@ export class BullmqContactQueue implements ContactQueue {
     checkName('queue', queue);
     const k = this.keys(queue);
     const reply = (await this.redisCall(() =>
-      this.options.redis.eval(READ, 4, k.entries, k.due, k.sched, k.taken, String(this.now()), requestId),
+      this.scripts.read([k.entries, k.due, k.sched, k.taken], [String(this.now()), requestId]),
     )) as [ListedEntry['state'], string, number] | null;
     return reply ? toListed(reply[0], reply[1]) : null;
   }
@@ -133,7 +146,7 @@ export class BullmqContactQueue implements ContactQueue {
   async list(queue: string): Promise<ListedEntry[]> {
     checkName('queue', queue);
     const k = this.keys(queue);
-    const flat = (await this.redisCall(() => this.options.redis.eval(READ, 4, k.entries, k.due, k.sched, k.taken, String(this.now()), ''))) as string[];
+    const flat = (await this.redisCall(() => this.scripts.read([k.entries, k.due, k.sched, k.taken], [String(this.now()), '']))) as string[];
     const out: ListedEntry[] = [];
     for (let i = 0; i + 1 < flat.length; i += 2) out.push(toListed(flat[i] as ListedEntry['state'], flat[i + 1] as string));
     return out;
@@ -143,7 +156,7 @@ export class BullmqContactQueue implements ContactQueue {
     checkName('queue', queue);
     const k = this.keys(queue);
     const reply = (await this.redisCall(() =>
-      this.options.redis.eval(READ, 4, k.entries, k.due, k.sched, k.taken, String(this.now()), requestId),
+      this.scripts.read([k.entries, k.due, k.sched, k.taken], [String(this.now()), requestId]),
     )) as [string, string, number] | null;
     return reply && reply[0] === 'waiting' ? reply[2] : null;
   }
@@ -177,7 +190,7 @@ export class BullmqContactQueue implements ContactQueue {
       const k = this.keys(q);
       return [k.entries, k.due, k.sched, k.taken];
     });
-    const raw = (await this.redisCall(() => this.options.redis.eval(TAKE, keys.length, ...keys, String(this.now()), holder, take ? '1' : '0'))) as string | null;
+    const raw = (await this.redisCall(() => this.scripts.take(keys, [String(this.now()), holder, take ? '1' : '0']))) as string | null;
     if (raw === null) return null;
     const { state: _state, holder: _holder, ...entry } = toListed('waiting', raw);
     return entry;
@@ -191,7 +204,7 @@ export class BullmqContactQueue implements ContactQueue {
     const now = this.now();
     const result = Number(
       await this.redisCall(() =>
-        this.options.redis.eval(RESCHEDULE, 4, k.entries, k.due, k.sched, k.taken, requestId, String(now), opts.dueAt ? String(opts.dueAt.getTime()) : '', opts.priority === undefined ? '' : String(opts.priority), mode),
+        this.scripts.reschedule([k.entries, k.due, k.sched, k.taken], [requestId, String(now), opts.dueAt ? String(opts.dueAt.getTime()) : '', opts.priority === undefined ? '' : String(opts.priority), mode]),
       ),
     );
     if (result === 1) {
@@ -229,7 +242,7 @@ export class BullmqContactQueue implements ContactQueue {
 
   private async fire(queue: string, job: Job): Promise<void> {
     const k = this.keys(queue);
-    await this.options.redis.eval(PROMOTE, 3, k.entries, k.due, k.sched, String(this.now()));
+    await this.scripts.promote([k.entries, k.due, k.sched], [String(this.now())]);
     if (job.id === undefined) return;
     // A job fired early (a clock ahead of ours) still promotes nothing too soon: the script uses our clock.
     for (const listener of this.dueListeners) {

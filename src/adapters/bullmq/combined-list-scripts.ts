@@ -35,12 +35,19 @@ local function place(e, due, sched, id, v, now)
 end
 `;
 
-/** KEYS: entries, due, sched. ARGV: id, json, now. Returns 1 when added, 0 when present already. */
+/**
+ * KEYS: entries, due, sched. ARGV: id, json, now. Adds the entry unless present already; returns
+ * its 1-based position among due entries after that, or 0 when it is not waiting.
+ */
 export const ADD = `${COMMON}
-if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-place(KEYS[1], KEYS[2], KEYS[3], ARGV[1], cjson.decode(ARGV[2]), ARGV[3])
-return 1
+promote(KEYS[1], KEYS[2], KEYS[3], ARGV[3])
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+  place(KEYS[1], KEYS[2], KEYS[3], ARGV[1], cjson.decode(ARGV[2]), ARGV[3])
+end
+local rank = redis.call('ZRANK', KEYS[2], ARGV[1])
+if rank then return rank + 1 end
+return 0
 `;
 
 /**

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { UnavailableError } from '../../domain/errors';
 import type { RateLimitDecision, RateLimiter } from '../../ports/rate-limiter';
+import { luaCommand, type LuaCommand } from './lua-command';
 
 // Fixed window: the first hit of a window starts its expiry; the counter and the remaining
 // time come back in one round trip, atomically.
@@ -14,15 +15,19 @@ return {n, ttl}
 
 /** Counters in Redis, shared by every controller process. */
 export class RedisRateLimiter implements RateLimiter {
+  private readonly consumeScript: LuaCommand;
+
   constructor(
-    private readonly redis: Redis,
+    redis: Redis,
     private readonly prefix: string,
-  ) {}
+  ) {
+    this.consumeScript = luaCommand(redis, 'ccRateConsume', CONSUME);
+  }
 
   async consume(key: string, limit: number, windowSeconds: number): Promise<RateLimitDecision> {
     let reply: unknown;
     try {
-      reply = await this.redis.eval(CONSUME, 1, `${this.prefix}:rl:${key}`, String(windowSeconds * 1000));
+      reply = await this.consumeScript([`${this.prefix}:rl:${key}`], [String(windowSeconds * 1000)]);
     } catch {
       throw new UnavailableError('the rate limiter is unavailable');
     }

@@ -93,8 +93,9 @@ export class IntakeService {
       return { view: await this.viewOf(request, settings), created: false };
     }
 
+    let position: number | null;
     try {
-      await this.deps.list.add(listEntryOf(request));
+      position = await this.deps.list.add(listEntryOf(request));
     } catch (err) {
       // Committed and acknowledged: the reconcile puts it on the list.
       this.deps.logger.warn({ err, requestId: request.id }, 'help request stored but not yet listed');
@@ -106,7 +107,7 @@ export class IntakeService {
         this.deps.logger.warn({ err, requestId: request.id }, 'listed request not marked as listed; the reconcile verifies it');
       }),
     );
-    return { view: await this.viewOf(request, settings), created: true };
+    return { view: await this.viewOf(request, settings, position), created: true };
   }
 
   /** Resolves once background writes started so far (outbox flags) have settled: call before shutting down. */
@@ -189,9 +190,10 @@ export class IntakeService {
     });
   }
 
-  private async viewOf(request: HelpRequest, settings: QueueSettings | undefined): Promise<RequestView> {
+  /** The visitor's view; `knownPosition` is the position when the caller has it already (from the add). */
+  private async viewOf(request: HelpRequest, settings: QueueSettings | undefined, knownPosition?: number | null): Promise<RequestView> {
     if (request.status !== 'queued' && request.status !== 'scheduled') return viewFields(request, null, null);
-    const position = request.status === 'queued' ? await this.deps.list.position(request.id, request.queue) : null;
+    const position = request.status !== 'queued' ? null : knownPosition !== undefined ? knownPosition : await this.deps.list.position(request.id, request.queue);
     const secondsUntilDue = Math.max(0, (request.dueAt.getTime() - this.deps.clock.now().getTime()) / 1000);
     const estimate = estimateWaitSeconds({
       position,
