@@ -5,7 +5,9 @@
  *
  * Targets: at least 0.7x the plain-insert rate, p99 within 5 ms of the plain-insert p99.
  * Environment: BENCH_REQUESTS (per round, default 3000), BENCH_CONCURRENCY (default 32),
- * BENCH_ROUNDS (default 3), BENCH_STRICT=1 to exit non-zero when a target is missed,
+ * BENCH_ROUNDS (default 3), BENCH_WARMUP (operations of each kind before the first round, default
+ * 3000: the server's hot path takes a few thousand requests to be compiled, the plain inserts far
+ * fewer, and both are measured warm), BENCH_STRICT=1 to exit non-zero when a target is missed,
  * BENCH_SERVER_CPU_PROF=<dir> to write a CPU profile of the server process there.
  * The server runs in its own process (the load generator must not share its event loop) with its
  * own pool of 10 connections, the same size as the baseline's. Uses its own database and Redis
@@ -19,11 +21,12 @@ import { spawnIntakeServer } from './support/intake-server-process';
 import { runLoad, type LoadResult } from './support/load-runner';
 import { distinctPhoneNumbers } from './support/phone-numbers';
 import { insertHelpRequestRows } from './support/plain-insert';
+import { measureCpu, namedProcessCpu, pidCpu, selfCpu, type CpuSource } from './support/process-cpu';
 
 const REQUESTS = positive('BENCH_REQUESTS', 3000);
 const CONCURRENCY = positive('BENCH_CONCURRENCY', 32);
 const ROUNDS = positive('BENCH_ROUNDS', 3);
-const WARMUP = Math.min(500, REQUESTS);
+const WARMUP = positive('BENCH_WARMUP', 3000);
 const TARGET_RATE_RATIO = 0.7;
 const TARGET_P99_DELTA_MS = 5;
 const PAGE_URL = 'https://shop.example.com/plans/fiber-1000?ref=bench';
@@ -43,7 +46,7 @@ function median(values: number[]): number {
 }
 
 function line(label: string, r: Pick<LoadResult, 'perSecond' | 'p50Ms' | 'p99Ms'> & Partial<LoadResult>): string {
-  const failed = r.failed ? `  FAILED ${r.failed}: ${r.failures?.join(' | ')}` : '';
+  const failed = r.failed ? `  FAILED ${r.failed}${r.failures ? `: ${r.failures.join(' | ')}` : ''}` : '';
   return `${label.padEnd(28)} ${r.perSecond.toFixed(0).padStart(6)} req/s   p50 ${r.p50Ms.toFixed(2).padStart(6)} ms   p99 ${r.p99Ms.toFixed(2).padStart(6)} ms${failed}`;
 }
 
@@ -66,6 +69,22 @@ async function main(): Promise<void> {
 
   const plain: LoadResult[] = [];
   const http: LoadResult[] = [];
+  // Where the machine's time goes in each mode: CPU ms per accepted request, per process.
+  const cpuSources: CpuSource[] = [
+    selfCpu('load generator'),
+    pidCpu('intake server', server.pid),
+    namedProcessCpu('database', ['mariadbd', 'mysqld']),
+    namedProcessCpu('redis', ['redis-server']),
+  ];
+  const cpu = { plain: new Map<string, number | null>(), http: new Map<string, number | null>() };
+  const measured = async (which: 'plain' | 'http', run: () => Promise<LoadResult>): Promise<LoadResult> => {
+    const { result, cpuMs } = await measureCpu(cpuSources, run);
+    for (const [name, ms] of cpuMs) {
+      const sum = cpu[which].get(name);
+      cpu[which].set(name, ms === null || sum === null ? null : (sum ?? 0) + ms / Math.max(1, result.ok));
+    }
+    return result;
+  };
   try {
     console.log(`intake bench: ${REQUESTS} requests per round, concurrency ${CONCURRENCY}, ${ROUNDS} rounds, Node ${process.version}, ${await serverVersion(db.knex)}`);
     await runLoad('warm-up knex', { total: WARMUP, concurrency: CONCURRENCY }, viaKnex(take(WARMUP)));
@@ -75,8 +94,8 @@ async function main(): Promise<void> {
       // Alternate which goes first, so a growing table or a warming cache favours neither.
       const order = round % 2 ? ['plain', 'http'] : ['http', 'plain'];
       for (const which of order) {
-        if (which === 'plain') plain.push(await runLoad('plain knex inserts', { total: REQUESTS, concurrency: CONCURRENCY }, viaKnex(take(REQUESTS))));
-        else http.push(await runLoad('HTTP intake', { total: REQUESTS, concurrency: CONCURRENCY }, viaHttp(take(REQUESTS))));
+        if (which === 'plain') plain.push(await measured('plain', () => runLoad('plain knex inserts', { total: REQUESTS, concurrency: CONCURRENCY }, viaKnex(take(REQUESTS)))));
+        else http.push(await measured('http', () => runLoad('HTTP intake', { total: REQUESTS, concurrency: CONCURRENCY }, viaHttp(take(REQUESTS)))));
       }
       console.log(line(`round ${round} plain knex inserts`, plain[plain.length - 1]!));
       console.log(line(`round ${round} HTTP intake`, http[http.length - 1]!));
@@ -99,12 +118,18 @@ async function main(): Promise<void> {
   console.log(line('median HTTP intake', full));
   console.log(`rate: ${ratio.toFixed(2)}x the plain-insert rate (target >= ${TARGET_RATE_RATIO}x): ${rateMet ? 'met' : 'MISSED'}`);
   console.log(`p99: ${delta >= 0 ? '+' : ''}${delta.toFixed(2)} ms against the plain-insert p99 (target <= +${TARGET_P99_DELTA_MS} ms): ${p99Met ? 'met' : 'MISSED'}`);
+  console.log(`CPU ms per request, mean of ${ROUNDS} rounds (plain knex inserts -> HTTP intake):`);
+  for (const { name } of cpuSources) console.log(`  ${name.padEnd(16)} ${cpuFigure(cpu.plain.get(name), ROUNDS)} -> ${cpuFigure(cpu.http.get(name), ROUNDS)}`);
   if (full.failed || base.failed) {
     console.error(`${full.failed + base.failed} operations failed`);
     process.exitCode = 1;
   } else if (process.env.BENCH_STRICT === '1' && !(rateMet && p99Met)) {
     process.exitCode = 2;
   }
+}
+
+function cpuFigure(sum: number | null | undefined, rounds: number): string {
+  return sum === null || sum === undefined ? '   n/a' : (sum / rounds).toFixed(3).padStart(6);
 }
 
 async function serverVersion(knex: import('knex').Knex): Promise<string> {

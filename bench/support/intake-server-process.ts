@@ -24,6 +24,7 @@ export async function spawnIntakeServer(databaseUrl: string, redisUrl: string, p
   });
   return {
     url: ready.url,
+    pid: child.pid,
     async close() {
       child.send('close');
       const code = await exited;

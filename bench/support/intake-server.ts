@@ -15,6 +15,8 @@ import type { Knex } from 'knex';
 
 export interface IntakeServer {
   url: string;
+  /** The server's process id, when it runs in a process of its own. */
+  pid?: number;
   close(): Promise<void>;
 }
 
@@ -72,6 +74,10 @@ export async function startIntakeServer(knex: Knex, redisUrl: string, prefix: st
     widgetAllowedOrigins: ['*'],
   });
   const server: Server = app.listen(0, '127.0.0.1');
+  // The load generator holds its connections open like a front proxy does, through the seconds
+  // the baseline runs; with Node's 5 s default the server would close them just as the client
+  // reuses them (ECONNRESET), a race the baseline's database connections never run.
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);

@@ -18,7 +18,7 @@ export interface LoadResult {
 export async function runLoad(
   label: string,
   opts: { total: number; concurrency: number },
-  operation: (index: number) => Promise<void>,
+  operation: (index: number) => Promise<unknown>,
 ): Promise<LoadResult> {
   const latencies: number[] = [];
   const failures: string[] = [];
