@@ -51,6 +51,13 @@ export interface AttemptRepository {
    */
   claim(attempt: NewAttempt, from: readonly RequestStatus[], context: Record<string, unknown>): Promise<ContactAttempt | null>;
   /**
+   * Undoes a claim before anything was dialled (the reserved agent turned out to be held by
+   * another controller), in one transaction: the open attempt of `owner`, with no channel yet, is
+   * removed and the request goes from 'dialling' back to `backTo`. False when the attempt was not
+   * in that state (closed, swept or dialling), and then nothing changes.
+   */
+  unclaim(attempt: Pick<ContactAttempt, 'id' | 'requestId' | 'owner'>, backTo: RequestStatus): Promise<boolean>;
+  /**
    * Opens the next attempt of a request (attempt_no = previous + 1). Rejects with ConflictError
    * when another attempt of the request is still open: two processes never dial one request at once.
    */

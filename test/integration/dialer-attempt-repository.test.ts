@@ -74,4 +74,28 @@ describe('contact attempts in MariaDB', () => {
     await assert.rejects(repo.claim({ requestId: other, mode: 'agent-first', owner: 'p1', leaseUntil: t0, startedAt: t0 }, ['reserved'], {}), ConflictError);
     assert.equal((await db.knex('help_requests').where({ id: other }).first()).status, 'reserved', 'rolled back');
   });
+  it('gives a claim back before anything was dialled: the attempt goes and the request returns, in one transaction', async () => {
+    const id = await request('hr-unclaim');
+    await db.knex('help_requests').where({ id }).update({ status: 'queued' });
+    const claim = () => repo.claim({ requestId: id, mode: 'customer-first', owner: 'p1', leaseUntil: new Date(t0.getTime() + 30_000), startedAt: t0 }, ['queued'], {});
+    const a = (await claim())!;
+    assert.equal(await repo.unclaim({ ...a, owner: 'p2' }, 'queued'), false, 'only the owner gives it back');
+    assert.equal(await repo.unclaim(a, 'queued'), true);
+    assert.equal(await repo.unclaim(a, 'queued'), false, 'once');
+    assert.equal((await db.knex('help_requests').where({ id }).first()).status, 'queued');
+    assert.deepEqual(await repo.listForRequest(id), []);
+
+    // Once a leg has a channel, or the request was closed meanwhile, nothing is undone.
+    const b = (await claim())!;
+    assert.equal(b.attemptNo, 1, 'the number given back is used again');
+    await repo.update(b.id, { channelId: 'cb-hr-unclaim-1-c' });
+    assert.equal(await repo.unclaim(b, 'queued'), false);
+    await repo.close(b.id, { outcome: 'busy', endedAt: t0 });
+    await db.knex('help_requests').where({ id }).update({ status: 'queued' });
+    const c = (await claim())!;
+    await db.knex('help_requests').where({ id }).update({ status: 'cancelled' });
+    assert.equal(await repo.unclaim(c, 'queued'), false);
+    assert.equal((await db.knex('help_requests').where({ id }).first()).status, 'cancelled');
+    assert.equal((await repo.listForRequest(id)).filter((x) => x.endedAt === null).length, 1, 'rolled back: the open attempt stays for the sweeper');
+  });
 });

@@ -192,19 +192,26 @@ describe('ACD callbacks, keep-my-place and voice messages (fakes)', () => {
     assert.equal(h.state('alice'), 'available');
   });
 
-  it('a refused reservation hands no callback to the dialer and puts the entry back in its place', async () => {
+  it('a callback handed over before the agent write is refused: the agent is left alone, the entry keeps its place, and is served later', async () => {
     const h = await acdHarness();
     await h.login('alice');
     h.agents.refuseNext = 1;
     await webCallback(h, 'hr_web_refused', h.clock.now());
-    assert.equal(h.dialer.reservations.length, 0, 'nothing is served on a reservation the database refused');
+    const r1 = h.dialer.reservations[0]!;
+    assert.equal(await r1.agentHeld, false, 'the dialer is told the agent is not held');
+    await r1.settle({ kind: 'requeue' });
+    await h.settle();
     assert.equal(h.state('alice'), 'available');
+    assert.deepEqual(h.agents.log.map((l) => l.state), ['available'], 'no agent state was written for the refused reservation');
     assert.equal((await h.queue.get('hr_web_refused', 'support'))!.state, 'waiting');
     assert.equal(h.requests.rows.get('hr_web_refused')!.status, 'queued');
-    h.acd.entryAdded();
+    assert.equal(h.dialer.reservations.length, 1, 'the agent is not tried again at once');
+    await h.clock.advance(5_000);
     await h.settle();
-    assert.equal(h.dialer.reservations.length, 1, 'the next pass serves it');
-    assert.equal(h.dialer.reservations[0]!.request.id, 'hr_web_refused');
+    assert.equal(h.dialer.reservations.length, 2, 'served once the agent may be tried again');
+    assert.equal(h.dialer.reservations[1]!.request.id, 'hr_web_refused');
+    assert.equal(await h.dialer.reservations[1]!.agentHeld, true);
+    assert.equal(h.state('alice'), 'reserved');
   });
 
   it('a callback closed while it waited is not handed to the dialer; it leaves the list and the agent stays free', async () => {

@@ -4,7 +4,7 @@ import { recoverInterruptedAttempts, releaseStaleReservations } from '../../src/
 import type { ReservationOutcome } from '../../src/app/acd/dispatch-contract';
 import type { ContactQueue, ListEntry } from '../../src/ports/contact-queue';
 import { flush } from '../support/fake-call-control';
-import { dialerHarness } from './dialer-harness';
+import { AGENT, dialerHarness } from './dialer-harness';
 import { silentLogger } from './dialer-support';
 
 describe('callback dialer: retries, calling hours, cancellation, exactly once', () => {
@@ -129,6 +129,35 @@ describe('callback dialer: retries, calling hours, cancellation, exactly once', 
     h.cc.farEndBusy(h.cc.originated()[0]!.channelId);
     await Promise.all([a.done, b.done]);
     assert.equal(h.attempts.rows.length, 1);
+  });
+
+  it('dials nothing until the reserved agent is confirmed, while the claim is already made', async () => {
+    const h = dialerHarness('customer-first');
+    const req = await h.add({ status: 'queued' });
+    let confirm!: (held: boolean) => void;
+    const agentHeld = new Promise<boolean>((resolve) => (confirm = resolve));
+    const entry = { requestId: req.id, queue: req.queue, kind: 'callback' as const, priority: req.priority, arrivalAt: req.arrivalAt, dueAt: req.dueAt };
+    const done = h.dialer.serve({ request: req, agent: AGENT, entry, agentHeld, settle: async (o) => void h.settled.push(o) });
+    await flush();
+    assert.equal((await h.status(req.id)).status, 'dialling', 'claimed meanwhile');
+    assert.equal(h.cc.originated().length, 0, 'nothing rings before the agent is held');
+    confirm(true);
+    await flush();
+    assert.equal(h.cc.originated().length, 1);
+    h.cc.farEndBusy(h.cc.originated()[0]!.channelId);
+    await done;
+    assert.equal(h.attempts.rows.length, 1);
+  });
+
+  it('gives the claim back when another controller holds the agent: no call, no attempt left, the request queued again', async () => {
+    const h = dialerHarness('customer-first');
+    const req = await h.add({ status: 'queued' });
+    const entry = { requestId: req.id, queue: req.queue, kind: 'callback' as const, priority: req.priority, arrivalAt: req.arrivalAt, dueAt: req.dueAt };
+    await h.dialer.serve({ request: req, agent: AGENT, entry, agentHeld: Promise.resolve(false), settle: async (o) => void h.settled.push(o) });
+    assert.equal(h.cc.originated().length, 0);
+    assert.equal(h.attempts.rows.length, 0, 'nothing was attempted');
+    assert.equal((await h.status(req.id)).status, 'queued');
+    assert.deepEqual(h.settled, [{ kind: 'requeue' }], 'the entry goes back in its place, due now');
   });
 
   it('recovers an attempt left open by a dead controller: recorded as interrupted, leftover leg hung up, one clean retry', async () => {

@@ -58,6 +58,14 @@ export class MemoryAttempts implements AttemptRepository {
     return attempt;
   }
 
+  async unclaim(a: Pick<ContactAttempt, 'id' | 'requestId' | 'owner'>, backTo: RequestStatus): Promise<boolean> {
+    const i = this.rows.findIndex((r) => r.id === a.id && r.requestId === a.requestId && r.owner === a.owner && !r.endedAt && !r.channelId);
+    const request = this.requests?.rows.get(a.requestId);
+    if (i < 0 || request?.status !== 'dialling') return false;
+    this.rows.splice(i, 1);
+    request.status = backTo;
+    return true;
+  }
   async open(a: NewAttempt): Promise<ContactAttempt> {
     const mine = this.rows.filter((r) => r.requestId === a.requestId);
     if (mine.some((r) => r.endedAt === null)) throw new ConflictError(`an attempt of request ${a.requestId} is already open`);

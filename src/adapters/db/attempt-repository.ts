@@ -27,6 +27,19 @@ export class KnexAttemptRepository implements AttemptRepository {
     }
   }
 
+  async unclaim(a: Pick<ContactAttempt, 'id' | 'requestId' | 'owner'>, backTo: RequestStatus): Promise<boolean> {
+    return this.knex.transaction(async (trx) => {
+      const removed = await trx('contact_attempts').where({ id: a.id, request_id: a.requestId, owner: a.owner }).whereNull('ended_at').whereNull('channel_id').delete();
+      if (removed !== 1) return false;
+      const moved = await trx('help_requests').where({ id: a.requestId, status: 'dialling' }).update({ status: backTo, updated_at: trx.fn.now(3) });
+      if (moved !== 1) throw new UnclaimRefused();
+      return true;
+    }).catch((err: unknown) => {
+      if (err instanceof UnclaimRefused) return false;
+      throw err;
+    });
+  }
+
   async open(a: NewAttempt): Promise<ContactAttempt> {
     try {
       return await insertAttempt(this.knex, a);
@@ -111,3 +124,6 @@ function fromRow(r: Record<string, unknown>): ContactAttempt {
     hangupCause: r.hangup_cause === null || r.hangup_cause === undefined ? null : Number(r.hangup_cause),
   };
 }
+
+/** Rolls back an unclaim whose request is no longer 'dialling' (closed meanwhile): nothing changes. */
+class UnclaimRefused extends Error {}

@@ -26,6 +26,8 @@ export class CallbackReservation implements Reservation {
     private readonly queueConfig: ServiceQueue,
     private readonly deps: { roster: AgentRoster; queue: ContactQueue; requests: HelpRequestRepository; records: CallRecords; bus: AgentEventBus; clock: Clock; log: Logger; hooks: ConnectorHooks },
     private readonly offerId: string,
+    /** The agent's reservation write (see Reservation.agentHeld). */
+    readonly agentHeld: Promise<boolean> = Promise.resolve(true),
   ) {
     this.agent = agent;
   }
@@ -51,8 +53,11 @@ export class CallbackReservation implements Reservation {
     const { requestId, queue: queueId } = this.entry;
     const agentId = this.agent.id;
     try {
+      // Refused by the database: another controller holds the agent, which is not ours to move.
+      const held = await this.agentHeld;
       if (outcome.kind === 'done') {
         await queue.complete(requestId, queueId);
+        if (!held) return;
         if (await roster.applyIfAllowed(agentId, { type: 'end' })) hooks.wrapUp(agentId, this.queueConfig, requestId);
         else await roster.applyIfAllowed(agentId, { type: 'release' });
       } else {
@@ -62,6 +67,7 @@ export class CallbackReservation implements Reservation {
         // The request is still as the dispatcher found it unless the dialer moved it (and then it
         // set the status itself); 'reserved' is what an earlier release of the controller left.
         await requests.transition(requestId, later ? ['reserved', 'queued', 'scheduled'] : ['reserved', 'scheduled'], { status: later ? 'scheduled' : 'queued', ...(dueAt ? { dueAt } : {}) });
+        if (!held) return;
         if (outcome.kind === 'agent-missed') {
           roster.setCooldown(agentId, new Date(clock.now().getTime() + this.queueConfig.ringRetrySeconds * 1000));
           await roster.applyIfAllowed(agentId, { type: 'miss', missesBeforePause: this.queueConfig.missesBeforePause });

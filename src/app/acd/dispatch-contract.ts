@@ -26,6 +26,12 @@ export interface Reservation {
   readonly agent: ReservedAgent;
   readonly entry: ListEntry;
   readonly request: HelpRequest;
+  /**
+   * Settles once the agent's reservation is stored: true, or false when the database refused it
+   * (another controller holds the agent). Nothing may ring before it is true; on false the dialer
+   * undoes its claim and settles with 'requeue', and the agent is left alone. Absent: already held.
+   */
+  readonly agentHeld?: Promise<boolean>;
   /** Call once the agent's part ends; the agent goes to wrap-up (or back to available for 'agent-missed'/'requeue' before talking). */
   settle(outcome: ReservationOutcome): Promise<void>;
   /** Optional: the dialer reports that the customer and the agent are now talking. */

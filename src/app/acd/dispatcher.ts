@@ -16,6 +16,14 @@ import type { CallbackHandler } from './dispatch-contract';
 import type { HoldingCallers } from './holding-callers';
 import type { ScreenPopBuilder } from './screen-pop';
 
+/** How long an agent whose reservation another controller refused is left out before trying again. */
+const REFUSED_RETRY_MS = 5_000;
+
+/** A callback the dialer may claim now (any other status is settled by the dispatcher itself). */
+function isDialable(request: HelpRequest): boolean {
+  return request.status === 'queued' || request.status === 'scheduled';
+}
+
 export interface DispatcherDeps {
   center: CenterConfig;
   roster: AgentRoster;
@@ -146,42 +154,53 @@ export class Dispatcher implements ConnectorHooks {
       const chosen = selectAgent(this.queueConfig(best.queue).strategy, roster.candidatesFor(best.queue, now).filter((c) => !refused.has(c.id)));
       if (!chosen) return;
       // The roster takes the agent at once (no other pass or flow of this process can have it);
-      // its conditional database write runs while the entry is taken and its request read, and
-      // nothing is served until that write confirms the agent across processes.
+      // its conditional database write runs while the entry is taken and its request read. A
+      // callback due for dialling goes to the dialer at once, whose claim commits while that
+      // write does: nothing rings before both are stored. Everything else waits for the write.
       const reserving = roster.apply(chosen.id, { type: 'reserve' }).then(
         () => true,
         (err: unknown) => {
-          log.warn({ err, agentId: chosen.id }, 'agent not reserved');
+          log.warn({ err, agentId: chosen.id }, 'agent not reserved; held by another controller');
+          roster.setCooldown(chosen.id, new Date(clock.now().getTime() + REFUSED_RETRY_MS));
           return false;
         },
       );
-      const taking = this.takeFor(chosen.agent);
-      const [reserved, taken] = await Promise.all([reserving, taking]);
-      if (!reserved) {
-        refused.add(chosen.id);
-        if (taken) await queue.requeue(taken.entry.requestId, taken.entry.queue).catch((err: unknown) => log.error({ err, requestId: taken.entry.requestId }, 'requeue failed'));
-        continue;
-      }
-      if (!taken) {
-        await roster.applyIfAllowed(chosen.id, { type: 'release' });
-        continue;
+      const taken = await this.takeFor(chosen.agent, best);
+      if (!taken?.request || !isDialable(taken.request)) {
+        if (!(await reserving)) {
+          refused.add(chosen.id);
+          if (taken) await queue.requeue(taken.entry.requestId, taken.entry.queue).catch((err: unknown) => log.error({ err, requestId: taken.entry.requestId }, 'requeue failed'));
+          continue;
+        }
+        if (!taken) {
+          await roster.applyIfAllowed(chosen.id, { type: 'release' });
+          continue;
+        }
       }
       const { entry, request } = taken;
-      await this.serve(chosen.agent, entry, request).catch(async (err: unknown) => {
+      await this.serve(chosen.agent, entry, request, reserving).catch(async (err: unknown) => {
         log.error({ err, requestId: entry.requestId }, 'serving an entry failed; it goes back in its place');
         await queue.requeue(entry.requestId, entry.queue).catch(() => undefined);
-        await roster.applyIfAllowed(chosen.id, { type: 'release' });
+        if (await reserving) await roster.applyIfAllowed(chosen.id, { type: 'release' });
       });
     }
   }
 
-  /** Takes the agent's best entry and, for a callback, reads its request (null when nothing was taken). */
-  private async takeFor(agent: RosterAgent): Promise<{ entry: ListEntry; request: HelpRequest | null } | null> {
+  /**
+   * Takes the agent's best entry and, for a callback, reads its request (null when nothing was
+   * taken). The request of the entry peeked is read while the take runs; it is read again only if
+   * the take hands out another entry.
+   */
+  private async takeFor(agent: RosterAgent, peeked: ListEntry): Promise<{ entry: ListEntry; request: HelpRequest | null } | null> {
     const { queue, requests, log } = this.deps;
+    const early = peeked.kind === 'caller' ? null : requests.findById(peeked.requestId);
+    early?.catch(() => undefined);
     try {
       const entry = await queue.take(this.queuesOf(agent), `${this.deps.holderId}:${agent.definition.id}`);
       if (!entry) return null;
-      const request = entry.kind === 'caller' ? null : await requests.findById(entry.requestId).catch((err: unknown) => {
+      if (entry.kind === 'caller') return { entry, request: null };
+      const reading = early && entry.requestId === peeked.requestId ? early : requests.findById(entry.requestId);
+      const request = await reading.catch((err: unknown) => {
         log.error({ err, requestId: entry.requestId }, 'reading the request failed; it goes back in its place');
         return queue.requeue(entry.requestId, entry.queue).then(() => Promise.reject(err));
       });
@@ -198,7 +217,8 @@ export class Dispatcher implements ConnectorHooks {
     return Object.keys(skills).sort((a, b) => skills[a]! - skills[b]! || (a < b ? -1 : 1));
   }
 
-  private async serve(agent: RosterAgent, entry: ListEntry, request: HelpRequest | null): Promise<void> {
+  /** Serves a taken entry; `held` is the agent's reservation write, already settled unless the entry is a dialable callback. */
+  private async serve(agent: RosterAgent, entry: ListEntry, request: HelpRequest | null, held: Promise<boolean>): Promise<void> {
     const { queue, roster, log } = this.deps;
     const agentId = agent.definition.id;
     const queueConfig = this.queueConfig(entry.queue);
@@ -220,7 +240,7 @@ export class Dispatcher implements ConnectorHooks {
     // No status change here: the dialer's claim moves the request from queued (or scheduled) to
     // dialling in one transaction with its attempt row, which is what keeps it from being dialled
     // twice; a separate 'reserved' commit would only add to the time before the customer is rung.
-    const reserved = request && (request.status === 'queued' || request.status === 'scheduled') ? request : null;
+    const reserved = request && isDialable(request) ? request : null;
     if (!reserved) {
       if (!request || FINAL_STATUSES.includes(request.status)) {
         await queue.remove(entry.requestId, entry.queue);
@@ -235,8 +255,8 @@ export class Dispatcher implements ConnectorHooks {
     this.offers.set(entry.requestId, attemptNo);
     const offerId = `reservation-${randomUUID()}`;
     this.deps.records.offerStarted({ requestId: entry.requestId, agentId, channelId: offerId, attemptNo, startedAt: this.deps.clock.now() }).catch((err: unknown) => log.error({ err }, 'record failed: offer start'));
-    const reservation = new CallbackReservation({ id: agentId, name: agent.definition.name, endpoint: agent.definition.endpoint }, entry, reserved, queueConfig, { ...this.deps, hooks: this }, offerId);
-    this.popLater(agentId, entry.requestId, 'callback', reserved);
+    const reservation = new CallbackReservation({ id: agentId, name: agent.definition.name, endpoint: agent.definition.endpoint }, entry, reserved, queueConfig, { ...this.deps, hooks: this }, offerId, held);
+    void held.then((ok) => ok && this.popLater(agentId, entry.requestId, 'callback', reserved));
     this.deps.callbacks.serveCallback(reservation).catch(async (err: unknown) => {
       log.error({ err, requestId: entry.requestId }, 'the dialer failed to serve a callback');
       await reservation.settle({ kind: 'requeue' });

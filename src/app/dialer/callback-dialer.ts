@@ -49,6 +49,8 @@ export interface CallbackWork {
   entry: ListEntry;
   agent: ReservedAgent | null;
   settle(outcome: ReservationOutcome): Promise<void>;
+  /** See Reservation.agentHeld: awaited (with the claim) before anything is dialled. */
+  agentHeld?: Promise<boolean>;
   /** Told when the customer and the agent are bridged. */
   connected?(): void;
 }
@@ -83,6 +85,7 @@ export class CallbackDialer implements CallbackHandler {
       entry: reservation.entry,
       agent: reservation.agent,
       settle: (o) => reservation.settle(o),
+      ...(reservation.agentHeld ? { agentHeld: reservation.agentHeld } : {}),
       connected: () => reservation.markConnected?.(),
     });
   }
@@ -174,18 +177,26 @@ export class CallbackDialer implements CallbackHandler {
     }
 
     const context = { ...request.context, progress: 'dialling' };
-    let attempt: ContactAttempt | null;
-    try {
-      attempt = await this.deps.attempts.claim(
+    // The claim's commit and the agent's reservation write (started by the dispatcher) run at the
+    // same time; nothing is dialled before both are stored.
+    const claiming = this.deps.attempts
+      .claim(
         { requestId: request.id, mode, owner: this.deps.owner, leaseUntil: new Date(now.getTime() + this.leaseMs), startedAt: now, agentId: work.agent?.id ?? null, dialString: endpoint },
         CLAIMABLE,
         context,
-      );
-    } catch (err) {
-      if (!(err instanceof ConflictError)) throw err;
-      attempt = null;
-    }
+      )
+      .catch((err: unknown) => {
+        if (err instanceof ConflictError) return null;
+        throw err;
+      });
+    const [attempt, agentHeld] = await Promise.all([claiming, work.agentHeld ?? true]);
     if (!attempt) return letGo('claimed elsewhere');
+    if (!agentHeld) {
+      log.warn('the reserved agent is held by another controller; the callback goes back in its place');
+      if (!(await this.deps.attempts.unclaim(attempt, request.status))) return letGo('moved while giving the claim back');
+      await settle({ kind: 'requeue' });
+      return;
+    }
     const claimed: HelpRequest = { ...request, status: 'dialling', context };
 
     const result = await this.runFlow(mode, claimed, settings, work, attempt, endpoint, log);
