@@ -192,6 +192,21 @@ describe('ACD callbacks, keep-my-place and voice messages (fakes)', () => {
     assert.equal(h.state('alice'), 'available');
   });
 
+  it('a ringing state the database refuses hangs the agent leg up; the caller keeps their place', async () => {
+    const h = await acdHarness();
+    await h.login('alice');
+    const save = h.agents.saveState.bind(h.agents);
+    let refused = 0;
+    h.agents.saveState = async (agentId, from, next) => (next.state === 'ringing' && refused++ === 0 ? false : save(agentId, from, next));
+    const caller = await h.callSupport();
+    const leg = h.cc.originated()[0]!;
+    assert.equal(refused, 1);
+    assert.ok(h.cc.ops('hangup').some((a) => a[0] === leg.channelId), 'the agent leg is hung up');
+    assert.equal(h.cc.channels.has(caller), true, 'the caller stays on hold');
+    const entry = (await h.queue.list('support')).find((e) => e.kind === 'caller');
+    assert.equal(entry?.state, 'waiting', 'back in the list');
+  });
+
   it('a callback handed over before the agent write is refused: the agent is left alone, the entry keeps its place, and is served later', async () => {
     const h = await acdHarness();
     await h.login('alice');

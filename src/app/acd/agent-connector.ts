@@ -117,7 +117,10 @@ export class AgentConnector {
       } else if (e.type === 'Dial' && ['BUSY', 'NOANSWER', 'CONGESTION', 'CHANUNAVAIL'].includes(e.dialStatus)) void missed('missed');
     };
 
-    await this.roster.apply(agentId, { type: 'ring' });
+    // The agent is already held (the reservation's conditional write is stored), so the ringing
+    // state is set in memory now and written beside the originate, in order after the reservation.
+    const ringing = this.roster.apply(agentId, { type: 'ring' });
+    ringing.catch(() => undefined);
     this.bg(this.records.offerStarted({ requestId: caller.requestId, agentId, channelId: legId, attemptNo, startedAt: this.clock.now() }), 'offer start');
     timer = this.clock.setTimeout(() => void missed('missed'), queue.ringTimeoutSeconds * 1000);
     try {
@@ -132,6 +135,14 @@ export class AgentConnector {
       log.info({ endpoint: agent.definition.endpoint }, 'ringing agent');
     } catch (err) {
       log.warn({ err }, 'agent phone could not be rung');
+      await ringing.catch(() => undefined);
+      await missed('failed');
+      return;
+    }
+    try {
+      await ringing;
+    } catch (err) {
+      log.error({ err }, 'the ringing state was not stored; the agent leg is hung up');
       await missed('failed');
     }
   }
