@@ -40,7 +40,7 @@ export interface ContactQueue {
   peek(queues: readonly string[]): Promise<ListEntry | null>;
   /** Puts a taken entry back, keeping its arrival time (its place), optionally not before `dueAt`. */
   requeue(requestId: string, queue: string, opts?: { dueAt?: Date; priority?: number }): Promise<void>;
-  /** A taken entry was served: remove it for good. */
+  /** A taken entry was served: remove it for good. An entry no longer taken (put back meanwhile) is left alone. */
   complete(requestId: string, queue: string): Promise<void>;
   /** Removes the entry in whatever state (cancelled, abandoned). Returns whether one existed. */
   remove(requestId: string, queue: string): Promise<boolean>;

@@ -54,7 +54,7 @@ export class MemoryContactQueue implements ContactQueue {
     delete e.holder;
   }
   async complete(requestId: string, queue: string) {
-    this.entries.delete(this.key(requestId, queue));
+    if (this.entries.get(this.key(requestId, queue))?.state === 'taken') this.entries.delete(this.key(requestId, queue));
   }
   async remove(requestId: string, queue: string) {
     return this.entries.delete(this.key(requestId, queue));

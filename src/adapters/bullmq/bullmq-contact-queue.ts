@@ -122,14 +122,23 @@ export class BullmqContactQueue implements ContactQueue {
     if (result === 0) throw new ConflictError(`list entry ${requestId} is being served and cannot be changed`);
   }
 
+  /**
+   * Removes the entry only while it is still taken: when a dialler that lost its lease settles late,
+   * the entry another process has put back in the meantime stays in the list.
+   */
   async complete(requestId: string, queue: string): Promise<void> {
-    await this.remove(requestId, queue);
+    await this.drop(requestId, queue, true);
   }
 
   async remove(requestId: string, queue: string): Promise<boolean> {
+    return this.drop(requestId, queue, false);
+  }
+
+  private async drop(requestId: string, queue: string, onlyTaken: boolean): Promise<boolean> {
     checkName('queue', queue);
     const k = this.keys(queue);
-    const raw = await this.redisCall(() => this.scripts.remove([k.entries, k.due, k.sched, k.taken], [requestId]));
+    const raw = await this.redisCall(() => this.scripts.remove([k.entries, k.due, k.sched, k.taken], [requestId, onlyTaken ? '1' : '0']));
+    if (raw === null && onlyTaken) return false;
     await this.removeJob(queue, requestId);
     return raw !== null;
   }

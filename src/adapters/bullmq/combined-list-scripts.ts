@@ -100,10 +100,11 @@ place(KEYS[1], KEYS[2], KEYS[3], ARGV[1], v, ARGV[2])
 return 1
 `;
 
-/** KEYS: entries, due, sched, taken. ARGV: id. Returns the removed JSON or nil. */
+/** KEYS: entries, due, sched, taken. ARGV: id, '1' to remove it only while taken. Returns the removed JSON or nil. */
 export const REMOVE = `
 local raw = redis.call('HGET', KEYS[1], ARGV[1])
 if not raw then return false end
+if ARGV[2] == '1' and not redis.call('ZSCORE', KEYS[4], ARGV[1]) then return false end
 redis.call('HDEL', KEYS[1], ARGV[1])
 redis.call('ZREM', KEYS[2], ARGV[1])
 redis.call('ZREM', KEYS[3], ARGV[1])

@@ -204,6 +204,17 @@ describe('BullmqContactQueue (real Redis)', function () {
     assert.equal(await redis.exists(`${prefix}:support:hr_x`, `${prefix}:support:hr_y`), 0);
   });
 
+  it('complete leaves an entry that was put back meanwhile (a late settle after a lost lease loses nothing)', async () => {
+    const q = await open(() => T0 + 60_000);
+    await q.add(entry('hr_z', 5, 0));
+    assert.equal((await q.take(['support'], 'stalled'))?.requestId, 'hr_z');
+    await q.requeue('hr_z', 'support');
+    await q.complete('hr_z', 'support');
+    const listed = await q.list('support');
+    assert.deepEqual(listed.map((e) => [e.requestId, e.state]), [['hr_z', 'waiting']]);
+    assert.equal(await redis.exists(`${prefix}:support:hr_z`), 1, 'its BullMQ job is kept too');
+  });
+
   it('fails fast with unavailable when Redis cannot be reached', async function () {
     this.timeout(5000);
     const dead = createRedisConnection('redis://127.0.0.1:1', 'command');
