@@ -27,7 +27,7 @@ describe('contact attempts in MariaDB', () => {
     const results = await Promise.allSettled([open(id, 'p1'), open(id, 'p2'), open(id, 'p3')]);
     const won = results.filter((r) => r.status === 'fulfilled');
     assert.equal(won.length, 1);
-    for (const r of results) if (r.status === 'rejected') assert.ok(r.reason instanceof ConflictError);
+    for (const r of results) if (r.status === 'rejected') assert.ok(r.reason instanceof ConflictError, String(r.reason));
     const first = (won[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof open>>>).value;
     assert.equal(first.attemptNo, 1);
     assert.equal(await repo.close(first.id, { outcome: 'busy', endedAt: t0, dialStatus: 'BUSY', hangupCause: 17 }), true);

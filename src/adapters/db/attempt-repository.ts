@@ -14,14 +14,16 @@ export class KnexAttemptRepository implements AttemptRepository {
 
   async claim(a: NewAttempt, from: readonly RequestStatus[], context: Record<string, unknown>): Promise<ContactAttempt | null> {
     try {
-      return await this.knex.transaction(async (trx) => {
-        const moved = await trx('help_requests')
-          .where({ id: a.requestId })
-          .whereIn('status', [...from])
-          .update({ status: 'dialling', context: JSON.stringify(context), updated_at: trx.fn.now(3) });
-        if (moved !== 1) return null;
-        return insertAttempt(trx, a);
-      });
+      return await retryOnDeadlock(() =>
+        this.knex.transaction(async (trx) => {
+          const moved = await trx('help_requests')
+            .where({ id: a.requestId })
+            .whereIn('status', [...from])
+            .update({ status: 'dialling', context: JSON.stringify(context), updated_at: trx.fn.now(3) });
+          if (moved !== 1) return null;
+          return insertAttempt(trx, a);
+        }),
+      );
     } catch (err) {
       throw translate(err, a.requestId);
     }
@@ -42,7 +44,7 @@ export class KnexAttemptRepository implements AttemptRepository {
 
   async open(a: NewAttempt): Promise<ContactAttempt> {
     try {
-      return await insertAttempt(this.knex, a);
+      return await retryOnDeadlock(() => insertAttempt(this.knex, a));
     } catch (err) {
       throw translate(err, a.requestId);
     }
@@ -93,6 +95,25 @@ async function insertAttempt(db: Knex, a: NewAttempt): Promise<ContactAttempt> {
     [a.requestId, a.mode, a.channelId ?? null, a.agentId ?? null, a.dialString ?? null, a.owner, a.leaseUntil, a.startedAt, a.requestId],
   )) as [{ insertId: number | string }];
   return fromRow(await db('contact_attempts').where({ id: String(result.insertId) }).first());
+}
+
+/**
+ * Racing inserts of the next attempt number (INSERT ... SELECT MAX) take gap and auto-increment
+ * locks, and the server may roll one racer's statement back: a deadlock, or on MariaDB
+ * ER_AUTOINC_READ_FAILED. Trying again is safe: the retry sees the winner's row and ends in the
+ * unique-key conflict (or the failed conditional update) that names the loser.
+ */
+const RETRYABLE = new Set(['ER_LOCK_DEADLOCK', 'ER_AUTOINC_READ_FAILED']);
+
+async function retryOnDeadlock<T>(fn: () => Promise<T>, tries = 4): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!RETRYABLE.has((err as { code?: string }).code ?? '') || i >= tries) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 5 * i));
+    }
+  }
 }
 
 function translate(err: unknown, requestId: string): unknown {
