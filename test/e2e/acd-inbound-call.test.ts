@@ -36,7 +36,8 @@ describe('ACD end to end: a caller through IVR, hold and an agent', function () 
     assert.equal(request.queue_id, 'support');
     assert.equal(request.status, 'queued');
     assert.deepEqual(request.context.ivrChoices, ['main:1']);
-    assert.equal((await s.controller.list.get(request.id, 'support'))?.kind, 'caller');
+    // The row is committed first, then the entry listed: wait for the entry rather than read it once.
+    await s.until('the caller listed as a caller', async () => (await s.controller.list.get(request.id, 'support'))?.kind === 'caller');
     const heard = callerSaw(sim, caller);
     await s.until('music on hold', () => sim.listChannels().find((c) => c.id === caller)?.mohClass === 'default');
     // Nobody is logged in: after announceEverySeconds the caller hears position 1 and the wait.
