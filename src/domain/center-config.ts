@@ -153,6 +153,8 @@ function crossCheck(cfg: CenterConfig): string[] {
     if (queues.has(q.id)) problems.push(`queues[${i}].id: duplicate queue id '${q.id}'`);
     queues.add(q.id);
   });
+  // Queues whose callbacks an IVR serves without agents: nobody may wait there for an agent.
+  const automated = new Set(cfg.queues.filter((q) => q.callbackMode === 'ivr').map((q) => q.id));
   const agents = new Set<string>();
   const endpoints = new Set<string>();
   cfg.agents.forEach((a, i) => {
@@ -160,12 +162,16 @@ function crossCheck(cfg: CenterConfig): string[] {
     if (endpoints.has(a.endpoint)) problems.push(`agents[${i}].endpoint: endpoint '${a.endpoint}' is used by another agent`);
     agents.add(a.id);
     endpoints.add(a.endpoint);
-    for (const q of Object.keys(a.queues)) if (!queues.has(q)) problems.push(`agents[${i}].queues.${q}: unknown queue '${q}'`);
+    for (const q of Object.keys(a.queues)) {
+      if (!queues.has(q)) problems.push(`agents[${i}].queues.${q}: unknown queue '${q}'`);
+      else if (automated.has(q)) problems.push(`agents[${i}].queues.${q}: queue '${q}' is served by the automated IVR callback (callbackMode ivr); agents cannot be members`);
+    }
   });
   const menus = new Set(Object.keys(cfg.menus));
   const checkAction = (a: IvrAction, at: string) => {
     if ((a.action === 'queue' || a.action === 'callback' || a.action === 'voicemail') && !queues.has(a.queue)) problems.push(`${at}.queue: unknown queue '${a.queue}'`);
     if (a.action === 'menu' && !menus.has(a.menu)) problems.push(`${at}.menu: unknown menu '${a.menu}'`);
+    if (a.action === 'queue' && automated.has(a.queue)) problems.push(`${at}.queue: queue '${a.queue}' has no agents (callbackMode ivr); callers cannot hold there`);
   };
   for (const [mid, m] of Object.entries(cfg.menus)) {
     for (const [key, a] of Object.entries(m.options)) checkAction(a, `menus.${mid}.options.${key}`);
@@ -176,6 +182,7 @@ function crossCheck(cfg: CenterConfig): string[] {
   if (!menus.has(cfg.defaultMenu)) problems.push(`defaultMenu: unknown menu '${cfg.defaultMenu}'`);
   for (const [did, mid] of Object.entries(cfg.dids)) if (!menus.has(mid)) problems.push(`dids.${did}: unknown menu '${mid}'`);
   if (!queues.has(cfg.operator.queue)) problems.push(`operator.queue: unknown queue '${cfg.operator.queue}'`);
+  else if (automated.has(cfg.operator.queue)) problems.push(`operator.queue: queue '${cfg.operator.queue}' has no agents (callbackMode ivr)`);
   return problems;
 }
 

@@ -53,6 +53,22 @@ describe('center configuration', () => {
     }
   });
 
+  it('refuses agents, held callers and the operator in a queue served only by the automated IVR callback', () => {
+    const doc = centerDocument();
+    const queues = doc.queues as Array<Record<string, unknown>>;
+    queues.find((q) => q.id === 'sales')!.callbackMode = 'ivr';
+    const menus = doc.menus as Record<string, Record<string, unknown>>;
+    menus.main!.options = { '1': { action: 'queue', queue: 'sales' }, '2': { action: 'callback', queue: 'sales' } };
+    doc.operator = { queue: 'sales' };
+    const problems = problemsOf(doc);
+    const agentsInSales = (doc.agents as Array<{ queues: Record<string, number> }>).flatMap((a, i) => ('sales' in a.queues ? [`agents[${i}].queues.sales`] : []));
+    assert.ok(agentsInSales.length > 0, 'the test center has an agent in sales');
+    for (const expected of [...agentsInSales, 'menus.main.options.1.queue', 'operator.queue']) {
+      assert.ok(problems.some((p) => p.startsWith(`${expected}:`)), `${expected} missing in\n${problems.join('\n')}`);
+    }
+    assert.ok(!problems.some((p) => p.startsWith('menus.main.options.2')), 'a callback into an IVR-served queue is fine');
+  });
+
   it('refuses an agent without credentials and a config without queues', () => {
     const doc = centerDocument();
     (doc.agents as Array<Record<string, unknown>>)[0]!.credentials = {};
