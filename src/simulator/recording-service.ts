@@ -2,6 +2,7 @@ import { AriError } from './ari-error';
 import type { RecordingOps, SimCore } from './sim-core';
 import type { SimChannel } from './sim-channel';
 import type { SimRecordingView } from './types';
+import { silentWav } from './silent-wav';
 
 export const RECORDING_FORMATS = ['wav', 'wav16', 'gsm', 'ulaw', 'alaw', 'sln', 'sln16', 'g722', 'g729', 'ogg'];
 
@@ -99,25 +100,9 @@ export class RecordingService implements RecordingOps {
     return { name: destination, format: rec.format };
   }
 
-  /** A WAV file of silence as long as the recording (8 kHz, 16-bit mono), capped at 10 minutes. */
+  /** A WAV file of silence as long as the recording, capped at 10 minutes. */
   storedFile(name: string): Buffer {
-    const rec = this.getStored(name);
-    const samples = Math.min(rec.durationSeconds, 600) * 8000;
-    const data = samples * 2;
-    const header = Buffer.alloc(44);
-    header.write('RIFF', 0);
-    header.writeUInt32LE(36 + data, 4);
-    header.write('WAVEfmt ', 8);
-    header.writeUInt32LE(16, 16);
-    header.writeUInt16LE(1, 20);
-    header.writeUInt16LE(1, 22);
-    header.writeUInt32LE(8000, 24);
-    header.writeUInt32LE(16000, 28);
-    header.writeUInt16LE(2, 32);
-    header.writeUInt16LE(16, 34);
-    header.write('data', 36);
-    header.writeUInt32LE(data, 40);
-    return Buffer.concat([header, Buffer.alloc(data)]);
+    return silentWav(Math.min(this.getStored(name).durationSeconds, 600));
   }
 
   list(): { live: SimRecordingView[]; stored: Array<{ name: string; format: string }> } {
