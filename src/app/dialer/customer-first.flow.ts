@@ -1,6 +1,6 @@
 import { ignoreGone, type CallLeg } from './call-leg';
 import { resultOf, type FlowContext, type FlowResult } from './flow-context';
-import { awaitAnswer, bridgeAndTalk, dialAgent, dialCustomer, runMenu, sayGoodbye } from './flow-steps';
+import { awaitAnswer, bridgeAndTalk, customerAnswered, dialAgent, dialCustomer, runMenu, sayGoodbye } from './flow-steps';
 
 /**
  * Customer first (progressive): with an agent reserved, the customer is dialled; on answer the
@@ -11,12 +11,8 @@ export async function customerFirstFlow(ctx: FlowContext): Promise<FlowResult> {
   const customer = await dialCustomer(ctx, 'callback-customer');
   let agent: CallLeg | null = null;
   try {
-    const c = await awaitAnswer(ctx.signal, customer, ctx.settings.ringTimeoutSeconds);
-    if (c === 'aborted') {
-      await customer.abandon('cancelled');
-      return { ...resultOf(customer, 'cancelled'), outcome: 'cancelled' };
-    }
-    if (c === 'ended') return resultOf(customer, 'failed');
+    const unanswered = await customerAnswered(ctx, customer);
+    if (unanswered) return unanswered;
     await ctx.progress('answered');
 
     const menu = ctx.settings.menu;

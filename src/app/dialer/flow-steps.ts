@@ -1,7 +1,7 @@
 import { nextStep, type CallbackChoice, type CallbackMenu, type MenuStep } from '../../domain/callback-menu';
 import { CallControlError, CallControlUnavailableError } from '../../domain/errors';
 import { CallLeg, ignoreGone } from './call-leg';
-import { legIds, type FlowContext } from './flow-context';
+import { legIds, resultOf, type FlowContext, type FlowResult } from './flow-context';
 
 /** Asterisk's own ring timeout plus a margin: our timer only catches a leg Asterisk forgot to end. */
 const SAFETY_MARGIN_MS = 10_000;
@@ -34,6 +34,20 @@ export async function dialAgent(ctx: FlowContext): Promise<CallLeg> {
   });
   await ctx.progress('agent-ringing', { agentChannelId: id });
   return leg;
+}
+
+/**
+ * Waits for the customer to answer within the queue's ring timeout. Returns null once answered,
+ * otherwise the attempt's result: cancelled (the request was cancelled while ringing, the leg is
+ * hung up) or failed (busy, no answer, unreachable: classified from what Asterisk reported).
+ */
+export async function customerAnswered(ctx: FlowContext, customer: CallLeg): Promise<FlowResult | null> {
+  const c = await awaitAnswer(ctx.signal, customer, ctx.settings.ringTimeoutSeconds);
+  if (c === 'aborted') {
+    await customer.abandon('cancelled');
+    return { ...resultOf(customer, 'cancelled'), outcome: 'cancelled' };
+  }
+  return c === 'ended' ? resultOf(customer, 'failed') : null;
 }
 
 /** Waits for the leg to answer within its ring timeout; a leg still pending after that is hung up as no answer. */

@@ -1,5 +1,5 @@
 import { resultOf, type FlowContext, type FlowResult } from './flow-context';
-import { awaitAnswer, dialCustomer, sayGoodbye } from './flow-steps';
+import { customerAnswered, dialCustomer, sayGoodbye } from './flow-steps';
 
 /**
  * Automated IVR callback (no agent): the customer is called back by an IVR that plays the
@@ -8,12 +8,8 @@ import { awaitAnswer, dialCustomer, sayGoodbye } from './flow-steps';
 export async function ivrCallbackFlow(ctx: FlowContext): Promise<FlowResult> {
   const customer = await dialCustomer(ctx, 'callback-ivr');
   try {
-    const c = await awaitAnswer(ctx.signal, customer, ctx.settings.ringTimeoutSeconds);
-    if (c === 'aborted') {
-      await customer.abandon('cancelled');
-      return { ...resultOf(customer, 'cancelled'), outcome: 'cancelled' };
-    }
-    if (c === 'ended') return resultOf(customer, 'failed');
+    const unanswered = await customerAnswered(ctx, customer);
+    if (unanswered) return unanswered;
     await ctx.progress('connected');
     const ivr = ctx.settings.ivr;
     await customer.playAndListen(ivr.prompts, ctx.signal, false);
