@@ -66,6 +66,19 @@ describe('contact attempts in MariaDB', () => {
     assert.equal(row.status, 'dialling');
     assert.equal((typeof row.context === 'string' ? JSON.parse(row.context) : row.context).progress, 'dialling');
     assert.equal((await repo.listForRequest(id)).length, 1);
+    const winner = (won[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof claim>>>).value!;
+    assert.deepEqual((await repo.listForRequest(id))[0], winner, 'the claim answers the row as stored');
+    assert.equal(winner.attemptNo, 1);
+    assert.equal(winner.leaseUntil!.toISOString(), new Date(t0.getTime() + 30_000).toISOString());
+    assert.equal(winner.startedAt.toISOString(), t0.toISOString());
+
+    // Every field of the attempt is stored as given, and the request must be in one of the statuses named.
+    const third = await request('hr-claim-3');
+    await db.knex('help_requests').where({ id: third }).update({ status: 'scheduled' });
+    const fields = { requestId: third, mode: 'agent-first', owner: 'p9', leaseUntil: t0, startedAt: t0, agentId: 'agent-7', dialString: 'PJSIP/+442079460123@trunk' };
+    assert.equal(await repo.claim(fields, ['queued'], {}), null, 'not from a status not named');
+    const full = (await repo.claim(fields, ['queued', 'scheduled'], { progress: 'dialling', timeZone: 'Europe/London' }))!;
+    assert.deepEqual([full.mode, full.owner, full.agentId, full.dialString, full.channelId, full.endedAt], ['agent-first', 'p9', 'agent-7', 'PJSIP/+442079460123@trunk', null, null]);
 
     // An open attempt left behind makes a claim fail without touching the request.
     const other = await request('hr-claim-2');

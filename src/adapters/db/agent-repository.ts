@@ -42,18 +42,18 @@ export class KnexAgentRepository implements AgentRepository {
   }
 
   async saveState(agentId: string, from: AgentState, next: AgentStatus): Promise<boolean> {
-    return this.knex.transaction(async (trx) => {
-      const changed = await trx('agents').where({ id: agentId, state: from }).update({
-        state: next.state,
-        state_reason: next.reason,
-        state_since: next.since,
-        last_call_ended_at: next.lastCallEndedAt,
-        missed_in_row: next.missedInRow,
-        calls_handled: next.callsHandled,
-      });
-      if (changed !== 1) return false;
-      await trx('agent_state_log').insert({ agent_id: agentId, state: next.state, reason: next.reason, at: next.since });
-      return true;
-    });
+    // One call: the conditional update and its log row commit together (migration 004). "Changed"
+    // counts the row matched (mysql2 connects with FOUND_ROWS), as knex's update count did.
+    const [sets] = (await this.knex.raw('CALL cc_save_agent_state(?, ?, ?, ?, ?, ?, ?, ?)', [
+      agentId,
+      from,
+      next.state,
+      next.reason,
+      next.since,
+      next.lastCallEndedAt,
+      next.missedInRow,
+      next.callsHandled,
+    ])) as [unknown[]];
+    return Number((sets[0] as Array<{ changed: number | string }>)[0]?.changed) === 1;
   }
 }

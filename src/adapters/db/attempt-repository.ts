@@ -13,17 +13,12 @@ export class KnexAttemptRepository implements AttemptRepository {
   constructor(private readonly knex: Knex) {}
 
   async claim(a: NewAttempt, from: readonly RequestStatus[], context: Record<string, unknown>): Promise<ContactAttempt | null> {
+    // One call: the request's move to dialling and its attempt row commit together (migration 004).
+    const bindings = [a.requestId, statusList(from), JSON.stringify(context), a.mode, a.channelId ?? null, a.agentId ?? null, a.dialString ?? null, a.owner, a.leaseUntil, a.startedAt];
     try {
-      return await retryOnDeadlock(() =>
-        this.knex.transaction(async (trx) => {
-          const moved = await trx('help_requests')
-            .where({ id: a.requestId })
-            .whereIn('status', [...from])
-            .update({ status: 'dialling', context: JSON.stringify(context), updated_at: trx.fn.now(3) });
-          if (moved !== 1) return null;
-          return insertAttempt(trx, a);
-        }),
-      );
+      const [sets] = (await retryOnDeadlock(() => this.knex.raw('CALL cc_claim_attempt(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', bindings))) as [unknown[]];
+      const row = (sets[0] as Array<Record<string, unknown>>)[0];
+      return row ? fromRow(row) : null;
     } catch (err) {
       throw translate(err, a.requestId);
     }
@@ -95,6 +90,12 @@ async function insertAttempt(db: Knex, a: NewAttempt): Promise<ContactAttempt> {
     [a.requestId, a.mode, a.channelId ?? null, a.agentId ?? null, a.dialString ?? null, a.owner, a.leaseUntil, a.startedAt, a.requestId],
   )) as [{ insertId: number | string }];
   return fromRow(await db('contact_attempts').where({ id: String(result.insertId) }).first());
+}
+
+/** The statuses a claim may move from, as the procedure's comma-separated list. */
+function statusList(from: readonly RequestStatus[]): string {
+  for (const s of from) if (!/^[a-z-]+$/.test(s)) throw new Error(`not a request status: ${s}`);
+  return from.join(',');
 }
 
 /**

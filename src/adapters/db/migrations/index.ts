@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import * as initial from './001-initial';
 import * as contactAttemptLease from './002-contact-attempt-lease';
 import * as acdRecords from './003-acd-records';
+import * as oneTripClaims from './004-one-trip-claims';
 
 /**
  * Migrations are listed here (not discovered on disk) so they run the same from TypeScript
@@ -11,6 +12,7 @@ const migrations: Record<string, { up(k: Knex): Promise<void>; down(k: Knex): Pr
   '001-initial': initial,
   '002-contact-attempt-lease': contactAttemptLease,
   '003-acd-records': acdRecords,
+  '004-one-trip-claims': oneTripClaims,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
