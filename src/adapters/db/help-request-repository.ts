@@ -76,7 +76,10 @@ export class KnexHelpRequestRepository implements HelpRequestRepository {
   }
 
   async findById(id: string): Promise<HelpRequest | null> {
-    const row = await this.run(() => this.knex('help_requests').where({ id }).first());
+    // Raw SQL on this hot path (every callback served reads its request): building the same
+    // statement with knex's query builder costs as much client CPU as the round trip itself.
+    const [rows] = (await this.run(() => this.knex.raw('SELECT * FROM help_requests WHERE id = ? LIMIT 1', [id]))) as [Array<Record<string, unknown>>];
+    const row = rows[0];
     return row ? fromRow(row) : null;
   }
 
