@@ -73,15 +73,17 @@ export function validateWindow(w: CallingWindow, field = 'callingWindow'): Calli
  */
 export function zonesForDestination(phone: string | null, override: string | null | undefined, fallback: string): string[] {
   if (override && isValidTimeZone(override)) return [override];
-  if (phone) {
-    const country = parsePhoneNumberFromString(phone)?.country;
-    const zones = country ? COUNTRY_TIME_ZONES[country] : undefined;
-    if (zones) return [...zones];
-  }
-  return [fallback];
+  return zonesForCountry(phone ? parsePhoneNumberFromString(phone)?.country : undefined, null, fallback);
 }
 
-interface LocalTime {
+/** As zonesForDestination, for a number whose country is already known (the destination check names it). */
+export function zonesForCountry(country: string | null | undefined, override: string | null | undefined, fallback: string): string[] {
+  if (override && isValidTimeZone(override)) return [override];
+  const zones = country ? COUNTRY_TIME_ZONES[country] : undefined;
+  return zones ? [...zones] : [fallback];
+}
+
+export interface LocalTime {
   year: number;
   month: number;
   day: number;
@@ -89,23 +91,52 @@ interface LocalTime {
   weekday: number;
 }
 
-const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-function localTime(at: Date, zone: string): LocalTime {
+/**
+ * A zone's UTC offset changes only at instants on a quarter-hour of UTC (today's offsets are
+ * whole quarter-hours and their changes happen on a whole minute of the local clock), so the
+ * offset found for one quarter-hour holds for all of it. The last quarter-hours asked are kept per
+ * zone: the dialer asks for "now" in the same few zones over and over (and for retry times a few
+ * hours ahead), and formatToParts is the costly part of every calling-window check.
+ */
+const QUARTER_HOUR_MS = 15 * 60_000;
+const KEPT_QUARTERS = 64;
+const offsets = new Map<string, Map<number, number>>();
+
+function formatter(zone: string): Intl.DateTimeFormat {
   let f = formatters.get(zone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', weekday: 'short' });
+    f = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' });
     formatters.set(zone, f);
   }
+  return f;
+}
+
+function offsetOf(atMs: number, zone: string): number {
+  const quarter = Math.floor(atMs / QUARTER_HOUR_MS);
+  let kept = offsets.get(zone);
+  const known = kept?.get(quarter);
+  if (known !== undefined) return known;
+  const start = quarter * QUARTER_HOUR_MS;
   const parts: Record<string, string> = {};
-  for (const p of f.formatToParts(at)) parts[p.type] = p.value;
+  for (const p of formatter(zone).formatToParts(new Date(start))) parts[p.type] = p.value;
+  const offsetMs = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute)) - start;
+  if (!kept) offsets.set(zone, (kept = new Map()));
+  if (kept.size >= KEPT_QUARTERS) kept.delete(kept.keys().next().value!);
+  kept.set(quarter, offsetMs);
+  return offsetMs;
+}
+
+/** The wall clock of `zone` at `at` (weekday 0 = Sunday). */
+export function localTime(at: Date, zone: string): LocalTime {
+  const wall = new Date(at.getTime() + offsetOf(at.getTime(), zone));
   return {
-    year: Number(parts.year),
-    month: Number(parts.month),
-    day: Number(parts.day),
-    minutes: Number(parts.hour) * 60 + Number(parts.minute),
-    weekday: WEEKDAYS.indexOf(parts.weekday ?? ''),
+    year: wall.getUTCFullYear(),
+    month: wall.getUTCMonth() + 1,
+    day: wall.getUTCDate(),
+    minutes: wall.getUTCHours() * 60 + wall.getUTCMinutes(),
+    weekday: wall.getUTCDay(),
   };
 }
 

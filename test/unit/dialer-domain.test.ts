@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { classifyUnanswered, LegTracker } from '../../src/domain/call-outcome';
-import { nextCallableTime, zonesForDestination } from '../../src/domain/calling-hours';
+import { localTime, nextCallableTime, zonesForCountry, zonesForDestination } from '../../src/domain/calling-hours';
 import { nextStep, DEFAULT_CALLBACK_MENU } from '../../src/domain/callback-menu';
 import { buildDialString } from '../../src/domain/dial-string';
 import { parseCallbackSettings } from '../../src/domain/dialling-settings';
@@ -111,6 +111,50 @@ describe('dialling domain', () => {
     it('never gives up on a preferred time: a preferred time in the night moves to the next opening', () => {
       const at = nextCallableTime(new Date('2030-01-07T12:00:00Z'), window, ['Europe/Berlin'], new Date('2030-01-07T22:30:00Z'));
       assert.equal(at.toISOString(), '2030-01-08T08:00:00.000Z');
+    });
+
+    it('takes the zones of a country the destination check already named', () => {
+      assert.deepEqual(zonesForCountry('GB', null, 'UTC'), ['Europe/London']);
+      assert.deepEqual(zonesForCountry('US', 'America/Chicago', 'UTC'), ['America/Chicago']);
+      assert.deepEqual(zonesForCountry(null, null, 'Europe/Berlin'), ['Europe/Berlin']);
+      assert.deepEqual(zonesForCountry('ZZ', null, 'Europe/Berlin'), ['Europe/Berlin']);
+    });
+
+    it('reads the same wall clock as Intl in every zone, on both sides of every change of offset', () => {
+      // The wall clock comes from an offset kept per quarter-hour; Intl is asked directly here.
+      const zones = ['Europe/London', 'America/New_York', 'America/St_Johns', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'Pacific/Chatham', 'America/Sao_Paulo', 'Africa/Casablanca', 'UTC'];
+      for (const zone of zones) {
+        const f = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', weekday: 'short' });
+        const reference = (t: number) => {
+          const parts: Record<string, string> = {};
+          for (const p of f.formatToParts(new Date(t))) parts[p.type] = p.value;
+          return { year: Number(parts.year), month: Number(parts.month), day: Number(parts.day), minutes: Number(parts.hour) * 60 + Number(parts.minute), weekday: ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(parts.weekday!) };
+        };
+        const offset = (t: number) => {
+          const r = reference(t);
+          return Date.UTC(r.year, r.month - 1, r.day, 0, r.minutes) - Math.floor(t / 60_000) * 60_000;
+        };
+        const check = (t: number) => assert.deepEqual(localTime(new Date(t), zone), reference(t), `${zone} at ${new Date(t).toISOString()}`);
+        // Through 2026 and 2027 a little over an hour apart (so every minute of the hour comes up),
+        // and where the offset changes between two samples, to the millisecond on either side.
+        let changes = 0;
+        for (let t = Date.UTC(2026, 0, 1), prev = offset(t); t < Date.UTC(2028, 0, 1); t += 3_607_000) {
+          check(t);
+          const next = offset(t + 3_607_000);
+          if (next === prev) continue;
+          let lo = t;
+          let hi = t + 3_607_000;
+          while (hi - lo > 1) {
+            const mid = Math.floor((lo + hi) / 2);
+            if (offset(mid) === prev) lo = mid;
+            else hi = mid;
+          }
+          for (const at of [lo - 60_000, lo, hi, hi + 60_000]) check(at);
+          changes++;
+          prev = next;
+        }
+        if (['Europe/London', 'America/New_York', 'Australia/Lord_Howe', 'Pacific/Chatham'].includes(zone)) assert.ok(changes >= 4, `${zone}: ${changes} changes of offset seen`);
+      }
     });
 
     it('refuses a window that can never be open in all zones at once', () => {
