@@ -35,7 +35,17 @@ export const MAX_PHONE_INPUT_LENGTH = 32;
 const ALWAYS_CALLABLE: ReadonlySet<string> = new Set(['FIXED_LINE', 'MOBILE', 'FIXED_LINE_OR_MOBILE']);
 const PREMIUM: ReadonlySet<string> = new Set(['PREMIUM_RATE', 'SHARED_COST']);
 
+/** How many accepted numbers a policy remembers (about 150 bytes each). */
+const REMEMBERED_NUMBERS = 10_000;
+
 export class DestinationPolicy {
+  /**
+   * Numbers this policy has accepted, by what was typed and by their E.164 form: the dialer checks
+   * every number again before each attempt, and the answer for a number cannot change while the
+   * policy does not (a changed configuration is a new policy, which starts empty). Only accepted
+   * numbers are kept; a refusal is worked out again each time.
+   */
+  private readonly accepted = new Map<string, Extract<Destination, { kind: 'phone' }>>();
   private readonly callingCodes: ReadonlySet<string>;
   private readonly allowedCountries: ReadonlySet<string>;
   private readonly defaultCountry: CountryCode;
@@ -50,6 +60,21 @@ export class DestinationPolicy {
 
   /** Normalises a phone number to E.164, or throws naming `field`. */
   checkPhone(input: string, field = 'phone'): Extract<Destination, { kind: 'phone' }> {
+    const known = this.accepted.get(input);
+    if (known) return known;
+    const checked = Object.freeze(this.classifyPhone(input, field));
+    this.remember(input, checked);
+    this.remember(checked.e164, checked);
+    return checked;
+  }
+
+  private remember(key: string, value: Extract<Destination, { kind: 'phone' }>): void {
+    if (this.accepted.has(key)) return;
+    if (this.accepted.size >= REMEMBERED_NUMBERS) this.accepted.delete(this.accepted.keys().next().value!);
+    this.accepted.set(key, value);
+  }
+
+  private classifyPhone(input: string, field: string): Extract<Destination, { kind: 'phone' }> {
     if (input.length > MAX_PHONE_INPUT_LENGTH) throw new ValidationError(field, `must be at most ${MAX_PHONE_INPUT_LENGTH} characters`);
     const digits = dialDigits(input);
     if (digits === null) throw new ValidationError(field, 'must be a phone number: digits, spaces, + ( ) - . / only');
@@ -62,12 +87,14 @@ export class DestinationPolicy {
     } catch {
       throw new ValidationError(field, 'is not a phone number');
     }
-    if (!parsed.isPossible() || !parsed.isValid()) throw new ValidationError(field, 'is not a valid phone number');
+    // With full metadata a number is valid exactly when it has a type, so the type (the costly
+    // part: a pattern match per type) is worked out once and isValid() asked only without one.
+    const type = parsed.getType();
+    if (!parsed.isPossible() || (type === undefined && !parsed.isValid())) throw new ValidationError(field, 'is not a valid phone number');
     const country = parsed.country;
     if (!country || !this.allowedCountries.has(country)) {
       throw new ForbiddenDestinationError(field, `numbers in ${country ?? 'this non-geographic range'} are not called from this center`, 'country');
     }
-    const type = parsed.getType();
     if (!type || !ALWAYS_CALLABLE.has(type)) {
       if (type && PREMIUM.has(type)) {
         if (!this.options.allowPremium) throw new ForbiddenDestinationError(field, 'premium-rate and shared-cost numbers are not called', 'premium');

@@ -1,6 +1,7 @@
 import type { AttemptOutcome } from '../../domain/call-outcome';
-import { nextCallableTime, zonesForDestination } from '../../domain/calling-hours';
+import { nextCallableTime, zonesForCountry } from '../../domain/calling-hours';
 import { buildDialString } from '../../domain/dial-string';
+import type { Destination } from '../../domain/destination-policy';
 import type { CallbackMode, CallbackSettings } from '../../domain/dialling-settings';
 import { ConflictError, DomainError } from '../../domain/errors';
 import type { HelpRequest, RequestStatus } from '../../domain/help-request';
@@ -35,7 +36,7 @@ export interface CallbackDialerDeps {
   /** The queue's dialling settings (from the center configuration). */
   queueDialling(queue: string): QueueDialling;
   /** The intake's destination policy, applied again at dial time; throws for a destination no longer allowed. */
-  destinationPolicy: { check(destination: { phone?: string | null; sipUri?: string | null }): unknown };
+  destinationPolicy: { check(destination: { phone?: string | null; sipUri?: string | null }): Destination };
   /** This controller process (unique per process), written on every attempt it owns. */
   owner: string;
   leaseMs?: number;
@@ -63,6 +64,12 @@ const FLOWS: Record<CallbackMode, (ctx: FlowContext) => Promise<FlowResult>> = {
   'customer-first': customerFirstFlow,
   ivr: ivrCallbackFlow,
 };
+
+/** What the dial-time checks decide for a request: refuse it, call it later, or dial this endpoint. */
+type DialDecision =
+  | { kind: 'refused'; error: DomainError }
+  | { kind: 'later'; dueAt: Date; zones: string[] }
+  | { kind: 'dial'; endpoint: string; zones: string[] };
 
 /**
  * The outbound callback dialer. The dispatcher hands it a due callback with a reserved agent; it
@@ -125,6 +132,23 @@ export class CallbackDialer implements CallbackHandler {
     }
   }
 
+  /** Dial-time checks: the intake's destination policy again, the dial string, the calling window. */
+  private decide(request: HelpRequest, settings: CallbackSettings, now: Date): DialDecision {
+    let destination: Destination;
+    let endpoint: string;
+    try {
+      destination = this.deps.destinationPolicy.check({ phone: request.phone, sipUri: request.sipUri });
+      endpoint = buildDialString(request.sipUri && !request.phone ? { kind: 'voip', sipUri: request.sipUri } : { kind: 'pstn', phone: request.phone ?? '' }, settings);
+    } catch (err) {
+      if (err instanceof DomainError) return { kind: 'refused', error: err };
+      throw err;
+    }
+    const zones = zonesForCountry(destination.kind === 'phone' ? destination.country : null, stringOr(request.context.timeZone), settings.timeZone);
+    const callable = nextCallableTime(now, settings.callingWindow, zones, request.preferredAt);
+    if (callable.getTime() > now.getTime()) return { kind: 'later', dueAt: callable, zones };
+    return { kind: 'dial', endpoint, zones };
+  }
+
   private async serveOnce(work: CallbackWork, settle: (o: ReservationOutcome) => Promise<void>, log: Logger): Promise<void> {
     const { requests, clock } = this.deps;
     // The dispatcher hands over the request as it reserved it; anything that moved it since makes
@@ -148,12 +172,9 @@ export class CallbackDialer implements CallbackHandler {
       return;
     }
 
-    let endpoint: string;
-    try {
-      this.deps.destinationPolicy.check({ phone: request.phone, sipUri: request.sipUri });
-      endpoint = buildDialString(request.sipUri && !request.phone ? { kind: 'voip', sipUri: request.sipUri } : { kind: 'pstn', phone: request.phone ?? '' }, settings);
-    } catch (err) {
-      if (!(err instanceof DomainError)) throw err;
+    const decision = this.decide(request, settings, now);
+    if (decision.kind === 'refused') {
+      const err = decision.error;
       log.warn({ code: err.code, field: err.field }, 'destination refused at dial time; closing the request');
       const closed = await requests.transition(request.id, CLAIMABLE, { status: 'failed', outcome: 'forbidden' }, {
         actor: 'dialer',
@@ -166,15 +187,13 @@ export class CallbackDialer implements CallbackHandler {
       if (closed) await this.notify(closed, 'failed', 'forbidden');
       return;
     }
-
-    const zones = zonesForDestination(request.phone, stringOr(request.context.timeZone), settings.timeZone);
-    const callable = nextCallableTime(now, settings.callingWindow, zones, request.preferredAt);
-    if (callable.getTime() > now.getTime()) {
-      log.info({ dueAt: callable, zones }, 'outside the calling window or before the preferred time; scheduled');
-      if (!(await requests.transition(request.id, CLAIMABLE, { status: 'scheduled', dueAt: callable }))) return letGo('moved while scheduling');
-      await settle({ kind: 'requeue', dueAt: callable });
+    if (decision.kind === 'later') {
+      log.info({ dueAt: decision.dueAt, zones: decision.zones }, 'outside the calling window or before the preferred time; scheduled');
+      if (!(await requests.transition(request.id, CLAIMABLE, { status: 'scheduled', dueAt: decision.dueAt }))) return letGo('moved while scheduling');
+      await settle({ kind: 'requeue', dueAt: decision.dueAt });
       return;
     }
+    const { endpoint, zones } = decision;
 
     const context = { ...request.context, progress: 'dialling' };
     // The claim's commit and the agent's reservation write (started by the dispatcher) run at the

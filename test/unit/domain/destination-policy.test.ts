@@ -90,6 +90,30 @@ describe('DestinationPolicy', () => {
     assert.equal(refusal(() => policy.check({ phone: '112' })).reason, 'emergency');
   });
 
+  it('answers a number it accepted before the same way, by what was typed and by its E.164 form', () => {
+    const fresh = new DestinationPolicy(base);
+    const typed = fresh.checkPhone('(212) 234-8000');
+    assert.deepEqual(fresh.checkPhone('+12122348000'), typed);
+    assert.deepEqual(fresh.checkPhone('(212) 234-8000'), typed);
+    assert.ok(Object.isFrozen(typed), 'the remembered answer cannot be changed by a caller');
+    // A changed configuration is a new policy: what the old one accepted is checked again.
+    const stricter = new DestinationPolicy({ ...base, allowedCountries: ['GB'] });
+    assert.equal(refusal(() => stricter.checkPhone('+12122348000')).reason, 'country');
+    // Refusals are not remembered as acceptances, and a refusal does not poison the typed form.
+    assert.equal(refusal(() => fresh.checkPhone('+1 900 555 1234')).reason, 'premium');
+    assert.equal(refusal(() => fresh.checkPhone('+1 900 555 1234')).reason, 'premium');
+  });
+
+  it('keeps answering right once more numbers were checked than it remembers', () => {
+    const fresh = new DestinationPolicy(base);
+    for (let line = 0; line < 12_000; line++) {
+      const local = `+1212234${String(line % 10_000).padStart(4, '0')}`;
+      if (line >= 10_000) assert.equal(fresh.checkPhone(local).e164, local);
+      else fresh.checkPhone(local);
+    }
+    assert.equal(refusal(() => fresh.checkPhone('911')).reason, 'emergency');
+  });
+
   it('rejects an unknown default country at construction', () => {
     assert.throws(() => new DestinationPolicy({ ...base, defaultCountry: 'XX' }), /unknown default country/);
   });
