@@ -32,7 +32,7 @@ import { TEST_REDIS_URL, uniquePrefix } from '../test/support/redis';
 import { distinctPhoneNumbers } from './support/phone-numbers';
 
 const N = Number(process.env.BENCH_CALLBACKS ?? 300);
-const WARMUP = 30;
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 30);
 const TARGET = 1.3;
 
 const quiet: Logger = { child: () => quiet, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
@@ -68,6 +68,8 @@ async function main(): Promise<void> {
   };
 
   const requests = new KnexHelpRequestRepository(db.knex);
+  // One policy for the intake's checks and the dialer's, as the controller has.
+  const policy = new DestinationPolicy({ defaultCountry: 'US', allowedCountries: ['US'], allowPremium: false, allowNonGeographic: false, sipAllowedDomains: [] });
   const settings = parseCallbackSettings({ callingWindow: { start: '00:00', end: '23:59', days: [0, 1, 2, 3, 4, 5, 6] } });
   const dialer = new CallbackDialer({
     callControl: timed,
@@ -77,7 +79,7 @@ async function main(): Promise<void> {
     logger: quiet,
     mailer: null,
     queueDialling: () => ({ mode: 'customer-first', callback: settings }),
-    destinationPolicy: new DestinationPolicy({ defaultCountry: 'US', allowedCountries: ['US'], allowPremium: false, allowNonGeographic: false, sipAllowedDomains: [] }),
+    destinationPolicy: policy,
     owner: 'bench',
   });
   sim.control.script({ match: 'PJSIP/+1*', result: 'busy', answerAfterMs: 10 });
@@ -90,21 +92,23 @@ async function main(): Promise<void> {
 
   for (let i = 0; i < N + WARMUP; i++) {
     const id = `hr_${randomBytes(16).toString('base64url')}`;
+    // The intake checks the number before it accepts the request (not timed: before "accepted").
+    const phone = policy.checkPhone(numbers[i]!).e164;
     const t0 = process.hrtime.bigint();
     const now = new Date();
     await requests.create(
-      { id, channel: 'pstn', queue: 'bench', phone: numbers[i]!, sipUri: null, name: null, email: null, pageUrl: null, message: null, priority: 5, arrivalAt: now, preferredAt: null, dueAt: now, status: 'queued', context: {} },
+      { id, channel: 'pstn', queue: 'bench', phone, sipUri: null, name: null, email: null, pageUrl: null, message: null, priority: 5, arrivalAt: now, preferredAt: null, dueAt: now, status: 'queued', context: {} },
       { actor: 'bench', action: 'create', entityType: 'help_request', entityId: id },
     );
     const t1 = process.hrtime.bigint();
     await list.add({ requestId: id, queue: 'bench', kind: 'callback', priority: 5, arrivalAt: now, dueAt: now });
     // As the dispatcher does it: the agent's write runs while the entry is taken, its request
-    // read and the claim made; the dialer waits for it before the originate.
+    // read and the claim made; the dialer waits for it before the originate. The request of the
+    // entry peeked is read while the take runs (the list names it before the take).
     const reserving = roster.apply(agent.id, { type: 'reserve' }).then(
       () => true,
       () => false,
     );
-    // The request of the entry peeked is read while the take runs (the list names it before the take).
     const reading = requests.findById(id);
     const entry = await list.take(['bench'], 'bench-dispatcher');
     const t2 = process.hrtime.bigint();
