@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import request from 'supertest';
+import { SUPERVISOR_KEY, startIntake, type IntakeHarness } from './intake-harness';
+
+/** The request log: one line per request with its id, method, path, status and time, and nothing secret. */
+describe('request log', () => {
+  let h: IntakeHarness;
+  const lines: Array<Record<string, unknown>> = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const line of chunk.toString('utf8').split('\n')) if (line) lines.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+
+  before(async () => {
+    h = await startIntake('reqlog', { app: { logger: pino({ level: 'info' }, sink) } });
+  });
+  after(async () => h.close());
+
+  const completed = async (reqId: string) => {
+    for (let i = 0; i < 50 && !lines.some((l) => (l.req as { id?: string } | undefined)?.id === reqId); i++) await new Promise((r) => setTimeout(r, 10));
+    return lines.find((l) => (l.req as { id?: string } | undefined)?.id === reqId && 'res' in l);
+  };
+
+  it('logs each request once it completes, at a level that follows the status, without headers or tokens', async () => {
+    const ok = await request(h.app).post('/api/v1/help-requests').set('X-Request-Id', 'req-log-ok-1').send({ channel: 'pstn', phone: '(415) 555-2671' });
+    assert.equal(ok.status, 201);
+    assert.equal(ok.headers['x-request-id'], 'req-log-ok-1');
+    const line = await completed('req-log-ok-1');
+    assert.ok(line, 'a line for the request');
+    assert.deepEqual(line.req, { id: 'req-log-ok-1', method: 'POST', url: '/api/v1/help-requests' });
+    assert.deepEqual(line.res, { statusCode: 201 });
+    assert.equal(line.level, 30);
+    assert.equal(typeof line.responseTime, 'number');
+
+    const refused = await request(h.app).get('/api/v1/combined-list?token=secret-stream-token').set('X-Request-Id', 'req-log-401').set('Authorization', 'Bearer wrong-key-0123456789');
+    assert.equal(refused.status, 401);
+    const warn = await completed('req-log-401');
+    assert.equal(warn?.level, 40);
+    assert.equal((warn?.req as { url: string }).url, '/api/v1/combined-list?token=[redacted]');
+
+    const listed = await request(h.app).get('/api/v1/combined-list').set('X-Request-Id', 'req-log-auth').set('Authorization', `Bearer ${SUPERVISOR_KEY}`);
+    assert.equal(listed.status, 200);
+    await completed('req-log-auth');
+    const all = JSON.stringify(lines);
+    assert.ok(!all.includes(SUPERVISOR_KEY) && !all.includes('wrong-key') && !all.includes('secret-stream-token'), 'no key or token in the log');
+    assert.ok(!all.includes('"headers"'), 'no headers in the log');
+  });
+
+  it('makes up a request id when the one given is not a plain token', async () => {
+    const res = await request(h.app).get('/api/v1/help-requests/hr_unknown0000000000000000').set('X-Request-Id', 'bad id with spaces {}');
+    const id = res.headers['x-request-id'] as string;
+    assert.match(id, /^[0-9a-f-]{36}$/);
+    assert.equal(((await completed(id))?.res as { statusCode: number }).statusCode, res.status);
+  });
+});
