@@ -211,6 +211,7 @@ export async function startController(config: Config, options: ControllerOptions
       staffing,
       rateLimiter,
       admission: new AcdCallerAdmission(acd.inboundDeps),
+      list: waking,
       queueDialling,
       queuePriority: (queue) => queueById.get(queue)?.priority ?? 5,
       newRequestId,

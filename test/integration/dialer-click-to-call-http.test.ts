@@ -8,6 +8,7 @@ import { DestinationPolicy } from '../../src/domain/destination-policy';
 import { parseCallbackSettings } from '../../src/domain/dialling-settings';
 import type { RateLimiter } from '../../src/ports/rate-limiter';
 import { FakeCallControl, flush } from '../support/fake-call-control';
+import { MemoryContactQueue } from '../support/acd-memory';
 import { FakeClock } from '../support/fake-clock';
 import { MemoryAttempts, MemoryRequests, silentLogger } from '../unit/dialer-support';
 
@@ -35,6 +36,7 @@ function app(opts: { agents?: number; perIp?: number } = {}) {
     staffing: { loggedInAgents: async () => opts.agents ?? 1 },
     rateLimiter,
     admission: { admit: () => new Promise(() => undefined) },
+    list: new MemoryContactQueue(clock),
     queueDialling: () => ({ mode: 'agent-first', callback: parseCallbackSettings({}) }),
     queuePriority: () => 5,
     newRequestId: () => `hr_${String(++seq).padStart(22, 'A')}`,

@@ -6,6 +6,7 @@ import { parseCallbackSettings } from '../../src/domain/dialling-settings';
 import { ConflictError, ForbiddenDestinationError, RateLimitedError } from '../../src/domain/errors';
 import type { RateLimiter } from '../../src/ports/rate-limiter';
 import { FakeCallControl, flush } from '../support/fake-call-control';
+import { MemoryContactQueue } from '../support/acd-memory';
 import { FakeClock } from '../support/fake-clock';
 import { MemoryAttempts, MemoryRequests, silentLogger } from './dialer-support';
 
@@ -31,6 +32,7 @@ function harness(opts: { agents?: number; limit?: number } = {}) {
     },
   };
   let seq = 0;
+  const list = new MemoryContactQueue(clock);
   const service = new ClickToCallService({
     callControl: cc,
     requests,
@@ -41,7 +43,8 @@ function harness(opts: { agents?: number; limit?: number } = {}) {
     staffing: { loggedInAgents: async () => opts.agents ?? 2 },
     rateLimiter,
     admission,
-    queueDialling: () => ({ mode: 'agent-first', callback: parseCallbackSettings({}) }),
+    list,
+    queueDialling: () => ({ mode: 'agent-first', callback: parseCallbackSettings({ callingWindow: { start: '09:00', end: '20:00', days: [1, 2, 3, 4, 5] } }) }),
     queuePriority: () => 3,
     newRequestId: () => `hr_${String(++seq).padStart(22, '0')}`,
     owner: 'controller-a',
@@ -49,7 +52,7 @@ function harness(opts: { agents?: number; limit?: number } = {}) {
     defaultQueue: 'support',
   });
   const progress = async (id: string) => (await requests.findById(id))!.context.progress;
-  return { clock, cc, requests, attempts, admitted, service, progress, finish: (r: 'connected' | 'abandoned') => finishHold(r) };
+  return { clock, cc, requests, attempts, admitted, service, progress, list, finish: (r: 'connected' | 'abandoned') => finishHold(r) };
 }
 
 describe('ring me now (click to call)', () => {
@@ -97,6 +100,45 @@ describe('ring me now (click to call)', () => {
     assert.equal(after.status, 'failed');
     assert.equal(after.outcome, 'unconfirmed');
     assert.equal(after.context.progress, 'ended');
+  });
+
+  it('turns a "call me another time" (2) into a callback due after the delay, inside the calling window', async () => {
+    const h = harness();
+    const req = await h.service.request({ phone: '+442079460123' }, { clientIp: '203.0.113.9' });
+    await flush();
+    const leg = h.cc.originated()[0]!;
+    h.cc.farEndAnswer(leg.channelId);
+    await flush();
+    h.cc.dtmf(leg.channelId, '2');
+    await h.service.drain();
+    assert.equal(h.admitted.length, 0, 'not put in line');
+    assert.ok(h.cc.played(leg.channelId).includes('sound:cc-callback-later'), 'told it will be called back');
+    assert.equal(h.cc.channels.has(leg.channelId), false, 'hung up');
+    const after = (await h.requests.findById(req.id))!;
+    assert.equal(after.status, 'scheduled');
+    assert.equal(after.outcome, 'rescheduled');
+    assert.equal(after.context.progress, 'rescheduled');
+    // Monday 12:00 London plus the 2 h rescheduling delay: 14:00, inside 09:00-20:00.
+    assert.equal(after.dueAt.toISOString(), '2030-01-07T14:00:00.000Z');
+    assert.equal(h.attempts.rows[0]!.outcome, 'rescheduled');
+    const entry = await h.list.get(req.id, 'support');
+    assert.equal(entry?.kind, 'callback');
+    assert.equal(entry?.state, 'scheduled');
+    assert.equal(entry?.dueAt.toISOString(), after.dueAt.toISOString());
+    assert.equal(entry?.arrivalAt.toISOString(), after.arrivalAt.toISOString(), 'the request keeps its place in the order');
+  });
+
+  it('schedules the callback for the next opening of the calling window when the delay ends after it', async () => {
+    const h = harness();
+    await h.clock.advance(7 * 3600_000); // Monday 19:00 London
+    const req = await h.service.request({ phone: '+442079460123' }, { clientIp: '203.0.113.9' });
+    await flush();
+    const leg = h.cc.originated()[0]!;
+    h.cc.farEndAnswer(leg.channelId);
+    await flush();
+    h.cc.dtmf(leg.channelId, '2');
+    await h.service.drain();
+    assert.equal((await h.requests.findById(req.id))!.dueAt.toISOString(), '2030-01-08T09:00:00.000Z');
   });
 
   it('records a busy phone and ends the request', async () => {

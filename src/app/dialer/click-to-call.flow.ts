@@ -1,9 +1,11 @@
 import type { AttemptOutcome } from '../../domain/call-outcome';
+import { nextCallableTime, zonesForDestination } from '../../domain/calling-hours';
 import type { CallbackSettings } from '../../domain/dialling-settings';
 import { REQUEST_STATUSES, type HelpRequest } from '../../domain/help-request';
 import type { AttemptRepository, ContactAttempt } from '../../ports/attempt-repository';
 import type { CallControl } from '../../ports/call-control';
 import type { Clock } from '../../ports/clock';
+import type { ContactQueue } from '../../ports/contact-queue';
 import type { HelpRequestRepository } from '../../ports/help-request-repository';
 import type { Logger } from '../../ports/logger';
 import { AttemptLease } from './attempt-lease';
@@ -19,13 +21,17 @@ export interface ClickToCallFlowDeps {
   clock: Clock;
   logger: Logger;
   admission: CallerAdmission;
+  /** The combined list, for a customer who asks to be called another time. */
+  list: Pick<ContactQueue, 'add'>;
   owner: string;
 }
 
 /**
  * The call of a "ring me now" request: ring the customer, ask them to press 1, then hand the
  * channel to the ACD as a caller in line. Not retried: the customer is at their screen and can
- * press the button again.
+ * press the button again. A customer who presses 2 ("another time", as the menu offers) gets a
+ * callback: the request joins the combined list, due after the queue's delay for a rescheduled
+ * call and inside the calling window.
  */
 export async function runClickToCall(deps: ClickToCallFlowDeps, request: HelpRequest, attempt: ContactAttempt, endpoint: string, settings: CallbackSettings): Promise<void> {
   const log = deps.logger.child({ requestId: request.id, flow: 'click-to-call' });
@@ -49,6 +55,26 @@ export async function runClickToCall(deps: ClickToCallFlowDeps, request: HelpReq
     }
     log.info({ outcome }, 'ring-me-now attempt ended');
   };
+  const callBackLater = async () => {
+    const r = resultOf(leg!, 'rescheduled');
+    const now = deps.clock.now();
+    await deps.attempts.close(attempt.id, { outcome: 'rescheduled', endedAt: now, answeredAt: r.answeredAt, dialStatus: r.dialStatus, hangupCause: r.hangupCause });
+    const zones = zonesForDestination(request.phone, typeof request.context.timeZone === 'string' ? request.context.timeZone : null, settings.timeZone);
+    const dueAt = nextCallableTime(new Date(now.getTime() + settings.retry.rescheduled.delaySeconds * 1000), settings.callingWindow, zones);
+    const scheduled = await deps.requests.transition(request.id, ['dialling'], { status: 'scheduled', dueAt, attempts: 1, outcome: 'rescheduled', context: { ...request.context, progress: 'rescheduled' } }, {
+      actor: 'dialer',
+      action: 'click-to-call.rescheduled',
+      entityType: 'help_request',
+      entityId: request.id,
+      details: { dueAt: dueAt.toISOString() },
+    });
+    if (!scheduled) return;
+    log.info({ dueAt }, 'ring-me-now customer asked to be called another time; callback scheduled');
+    await deps.list.add({ requestId: request.id, queue: request.queue, kind: 'callback', priority: request.priority, arrivalAt: request.arrivalAt, dueAt }).catch((err: unknown) => {
+      // Stored as scheduled: the list reconcile at the next start puts it on the list.
+      log.warn({ err }, 'rescheduled ring-me-now request not listed yet');
+    });
+  };
   try {
     lease.start();
     await deps.attempts.update(attempt.id, { channelId });
@@ -69,9 +95,14 @@ export async function runClickToCall(deps: ClickToCallFlowDeps, request: HelpReq
     }
     await progress('connected');
     const choice = await runMenu(abort.signal, leg, settings.menu);
+    if (choice === 'later') {
+      await sayGoodbye(abort.signal, leg, settings.menu.goodbye.later);
+      await leg.hangup();
+      await callBackLater();
+      return;
+    }
     if (choice !== 'connect') {
-      // "Another time" makes no sense for a call the customer asked for now: it ends the request too.
-      const outcome = choice === 'cancel' || choice === 'later' || choice === 'aborted' ? 'cancelled' : 'unconfirmed';
+      const outcome = choice === 'cancel' || choice === 'aborted' ? 'cancelled' : 'unconfirmed';
       if (choice === 'no-input') await sayGoodbye(abort.signal, leg, settings.menu.goodbye['no-input']);
       else if (choice !== 'hung-up' && choice !== 'aborted') await sayGoodbye(abort.signal, leg, settings.menu.goodbye.cancel);
       await leg.hangup();

@@ -36,6 +36,7 @@
     connected: 'You answered. Press 1 to be connected.',
     'in-queue': 'You are in line for the next available agent. Please stay on the phone.',
     'with-agent': 'You are talking to an agent.',
+    rescheduled: 'You asked us to call you another time: we will call you back later.',
     ended: 'The call has ended. Thank you.',
   };
   var FIELD_INPUTS = { phone: 'phone', sipUri: 'sipUri', name: 'name', preferredTime: 'preferredTime' };
