@@ -43,6 +43,10 @@ export function createHttpApp(deps: HttpAppDeps): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', deps.trustProxy ?? 'loopback');
   app.set('query parser', 'simple');
+  // No ETag on JSON answers: they are personal and change while they are polled, so /api
+  // answers say no-store, and hashing every body for a validator nobody sends back was a
+  // cost of each request. Static files keep theirs (express.static makes its own).
+  app.set('etag', false);
   const metrics = httpMetrics(deps.registry);
 
   app.use(
@@ -76,6 +80,11 @@ export function createHttpApp(deps: HttpAppDeps): Express {
       crossOriginResourcePolicy: { policy: 'cross-origin' },
     }),
   );
+
+  app.use('/api', (_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
 
   const json = express.json({ limit: deps.bodyLimit ?? '16kb', strict: true });
   app.use('/api/v1/help-requests', publicCors(deps.widgetAllowedOrigins), json, helpRequestsRouter({ intake: deps.intake, metrics, supervisorApiKey: deps.supervisorApiKey, publicBaseUrl: deps.publicBaseUrl, isDraining: deps.isDraining }));

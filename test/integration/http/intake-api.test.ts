@@ -31,6 +31,13 @@ describe('help-request intake over HTTP (real MariaDB and Redis)', () => {
     assert.equal(res.body.estimatedWaitSeconds, 300);
     assert.equal(res.body.statusUrl, `/api/v1/help-requests/${res.body.id}`);
     assert.equal(res.headers.location, res.body.statusUrl);
+    // Personal and changing: never stored by a browser or proxy, and no validator to poll with.
+    assert.equal(res.headers['cache-control'], 'no-store');
+    assert.equal(res.headers.etag, undefined);
+    const status = await request(h.app).get(res.body.statusUrl);
+    assert.equal(status.headers['cache-control'], 'no-store');
+    assert.equal(status.headers.etag, undefined);
+    assert.equal(status.headers['x-content-type-options'], 'nosniff');
     await h.intake.settled();
     const row = await h.db.knex('help_requests').where({ id: res.body.id }).first();
     assert.equal(row.phone, '+14155552671');
