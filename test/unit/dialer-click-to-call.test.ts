@@ -102,19 +102,24 @@ describe('ring me now (click to call)', () => {
     assert.equal(after.context.progress, 'ended');
   });
 
-  it('turns a "call me another time" (2) into a callback due after the delay, inside the calling window', async () => {
-    const h = harness();
+  /** A ring-me-now call the customer answers and answers with `digit`; resolves once the call is over. */
+  async function answeredWith(h: ReturnType<typeof harness>, digit: string) {
     const req = await h.service.request({ phone: '+442079460123' }, { clientIp: '203.0.113.9' });
     await flush();
     const leg = h.cc.originated()[0]!;
     h.cc.farEndAnswer(leg.channelId);
     await flush();
-    h.cc.dtmf(leg.channelId, '2');
+    h.cc.dtmf(leg.channelId, digit);
     await h.service.drain();
+    return { req, leg, after: (await h.requests.findById(req.id))! };
+  }
+
+  it('turns a "call me another time" (2) into a callback due after the delay, inside the calling window', async () => {
+    const h = harness();
+    const { req, leg, after } = await answeredWith(h, '2');
     assert.equal(h.admitted.length, 0, 'not put in line');
     assert.ok(h.cc.played(leg.channelId).includes('sound:cc-callback-later'), 'told it will be called back');
     assert.equal(h.cc.channels.has(leg.channelId), false, 'hung up');
-    const after = (await h.requests.findById(req.id))!;
     assert.equal(after.status, 'scheduled');
     assert.equal(after.outcome, 'rescheduled');
     assert.equal(after.context.progress, 'rescheduled');
@@ -131,14 +136,16 @@ describe('ring me now (click to call)', () => {
   it('schedules the callback for the next opening of the calling window when the delay ends after it', async () => {
     const h = harness();
     await h.clock.advance(7 * 3600_000); // Monday 19:00 London
-    const req = await h.service.request({ phone: '+442079460123' }, { clientIp: '203.0.113.9' });
-    await flush();
-    const leg = h.cc.originated()[0]!;
-    h.cc.farEndAnswer(leg.channelId);
-    await flush();
-    h.cc.dtmf(leg.channelId, '2');
-    await h.service.drain();
-    assert.equal((await h.requests.findById(req.id))!.dueAt.toISOString(), '2030-01-08T09:00:00.000Z');
+    const { after } = await answeredWith(h, '2');
+    assert.equal(after.dueAt.toISOString(), '2030-01-08T09:00:00.000Z');
+  });
+
+  it('cancels the request on 3, and lists nothing', async () => {
+    const h = harness();
+    const { req, after } = await answeredWith(h, '3');
+    assert.equal(after.status, 'cancelled');
+    assert.equal(h.attempts.rows[0]!.outcome, 'cancelled');
+    assert.equal(await h.list.get(req.id, 'support'), null);
   });
 
   it('records a busy phone and ends the request', async () => {

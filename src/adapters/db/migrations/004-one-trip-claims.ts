@@ -11,6 +11,14 @@ import type { Knex } from 'knex';
  * `SQL SECURITY INVOKER`: the procedures run with the rights of the controller's own user, which
  * needs EXECUTE on them (and CREATE ROUTINE to run this migration).
  */
+/** Opens the procedure's transaction; any error rolls it back and reaches the caller unchanged. */
+const IN_ONE_TRANSACTION = `DECLARE EXIT HANDLER FOR SQLEXCEPTION
+      BEGIN
+        ROLLBACK;
+        RESIGNAL;
+      END;
+      START TRANSACTION;`;
+
 export async function up(knex: Knex): Promise<void> {
   // Claims a request for dialling: request -> dialling (only from one of the statuses listed,
   // comma-separated) plus its next attempt row, one transaction. Answers the attempt row, or no
@@ -23,12 +31,7 @@ export async function up(knex: Knex): Promise<void> {
     MODIFIES SQL DATA
     SQL SECURITY INVOKER
     BEGIN
-      DECLARE EXIT HANDLER FOR SQLEXCEPTION
-      BEGIN
-        ROLLBACK;
-        RESIGNAL;
-      END;
-      START TRANSACTION;
+      ${IN_ONE_TRANSACTION}
       UPDATE help_requests SET status = 'dialling', context = p_context, updated_at = CURRENT_TIMESTAMP(3)
        WHERE id = p_request_id AND FIND_IN_SET(status, p_from) > 0;
       IF ROW_COUNT() = 1 THEN
@@ -52,12 +55,7 @@ export async function up(knex: Knex): Promise<void> {
     MODIFIES SQL DATA
     SQL SECURITY INVOKER
     BEGIN
-      DECLARE EXIT HANDLER FOR SQLEXCEPTION
-      BEGIN
-        ROLLBACK;
-        RESIGNAL;
-      END;
-      START TRANSACTION;
+      ${IN_ONE_TRANSACTION}
       UPDATE agents SET state = p_state, state_reason = p_reason, state_since = p_since, last_call_ended_at = p_last_call_ended_at,
              missed_in_row = p_missed_in_row, calls_handled = p_calls_handled
        WHERE id = p_agent_id AND state = p_from;
