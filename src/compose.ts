@@ -109,6 +109,9 @@ export async function startController(config: Config, options: ControllerOptions
   try {
     const knex = createKnex(config.DATABASE_URL, { max: 20 });
     closers.push(['database', () => knex.destroy()]);
+    // The intake's group commit: one query per batch of new requests (at most 3 batches in flight).
+    const intakeBatches = createKnex(config.DATABASE_URL, { max: 3 }, { multipleStatements: true });
+    closers.push(['database-intake', () => intakeBatches.destroy()]);
     const pending = await pendingMigrations(knex);
     if (pending.length) throw new Error(`the database schema is behind (pending: ${pending.join(', ')}): run \`npm run migrate\` first`);
 
@@ -143,7 +146,7 @@ export async function startController(config: Config, options: ControllerOptions
     const ari = createAriCallControl({ ...ariTarget, app: config.ARI_APP, requestTimeoutMs: config.ARI_REQUEST_TIMEOUT_MS, logger, registry });
     const cc = ari.callControl;
 
-    const requests = new KnexHelpRequestRepository(knex, logger);
+    const requests = new KnexHelpRequestRepository(knex, logger, { groupCommit: { oneTrip: intakeBatches } });
     const attempts = new KnexAttemptRepository(knex);
     const customers = new KnexCustomerRepository(knex);
     // Screen pops look in the customers table first, then in the site's CRM when one is configured.

@@ -34,13 +34,15 @@ export async function spawnIntakeServer(databaseUrl: string, redisUrl: string, p
 }
 
 async function serve(): Promise<void> {
-  const knex = createKnex(process.env.BENCH_DATABASE_URL!, { max: 10 });
-  const server = await startIntakeServer(knex, process.env.BENCH_REDIS_URL!, process.env.BENCH_PREFIX!);
+  // Ten connections in all, as the baseline has: the controller's pool and its intake batches' pool.
+  const knex = createKnex(process.env.BENCH_DATABASE_URL!, { max: 7 });
+  const batches = createKnex(process.env.BENCH_DATABASE_URL!, { max: 3 }, { multipleStatements: true });
+  const server = await startIntakeServer(knex, process.env.BENCH_REDIS_URL!, process.env.BENCH_PREFIX!, batches);
   process.on('message', (m) => {
     if (m !== 'close') return;
     void server
       .close()
-      .then(() => knex.destroy())
+      .then(() => Promise.all([knex.destroy(), batches.destroy()]))
       .then(
         () => process.exit(0),
         (err: unknown) => {

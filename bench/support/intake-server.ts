@@ -28,11 +28,12 @@ const clock: Clock = {
 
 /**
  * The intake as production runs it (validated configuration, request logging at info level,
- * metrics, rate limits in Redis, MariaDB, the BullMQ combined list), listening on a loopback port.
+ * metrics, rate limits in Redis, MariaDB with the intake's one-query batches when `batches` is
+ * given, the BullMQ combined list), listening on a loopback port.
  * Only the rate limits are raised, since every request of the bench comes from one address.
  * Logs go to /dev/null: their cost is measured, not their output.
  */
-export async function startIntakeServer(knex: Knex, redisUrl: string, prefix: string): Promise<IntakeServer> {
+export async function startIntakeServer(knex: Knex, redisUrl: string, prefix: string, batches?: Knex): Promise<IntakeServer> {
   const config = loadConfig({ NODE_ENV: 'test', RATE_LIMIT_PER_IP: '100000000', RATE_LIMIT_PER_NUMBER: '100000000' });
   const logger = pino({ level: config.LOG_LEVEL }, pino.destination({ dest: '/dev/null', sync: false }));
   const redis = createRedisConnection(redisUrl, 'command', { logger });
@@ -41,7 +42,7 @@ export async function startIntakeServer(knex: Knex, redisUrl: string, prefix: st
   const limit = (limitValue: number, windowSeconds: number) => ({ limit: limitValue, windowSeconds });
   const intake = new IntakeService(
     {
-      requests: new KnexHelpRequestRepository(knex, logger),
+      requests: new KnexHelpRequestRepository(knex, logger, batches ? { groupCommit: { oneTrip: batches } } : {}),
       list,
       policy: new DestinationPolicy({
         defaultCountry: config.DEFAULT_COUNTRY,

@@ -49,7 +49,7 @@ export class EnqueuedFlags {
     const batch = this.take((f) => !f.rode);
     if (batch.length === 0) return undefined;
     return {
-      write: (trx) => setFlags(trx, batch),
+      statements: (knex) => [flagsUpdate(knex, batch).toSQL().toNative()],
       settle: (err) => {
         if (!err) {
           for (const f of batch) f.resolve();
@@ -89,6 +89,10 @@ export class EnqueuedFlags {
   }
 }
 
-async function setFlags(db: Knex | Knex.Transaction, flags: readonly PendingFlag[]): Promise<void> {
-  await db('help_requests').whereIn('id', flags.map((f) => f.id)).update({ enqueued: true });
+function flagsUpdate(db: Knex, flags: readonly PendingFlag[]): Knex.QueryBuilder {
+  return db('help_requests').whereIn('id', flags.map((f) => f.id)).update({ enqueued: true });
+}
+
+async function setFlags(db: Knex, flags: readonly PendingFlag[]): Promise<void> {
+  await flagsUpdate(db, flags);
 }

@@ -31,7 +31,7 @@ export class KnexHelpRequestRepository implements HelpRequestRepository {
   constructor(
     private readonly knex: Knex,
     private readonly logger?: Logger,
-    options: { groupCommit?: Pick<GroupCommitOptions, 'maxBatch' | 'maxInFlight'> } = {},
+    options: { groupCommit?: Pick<GroupCommitOptions, 'maxBatch' | 'maxInFlight' | 'oneTrip'> } = {},
   ) {
     this.flags = new EnqueuedFlags(knex, () => this.inserts.busy, (err) => this.translate(err));
     this.inserts = new GroupCommit(knex, {

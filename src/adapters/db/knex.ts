@@ -1,11 +1,15 @@
 import knexFactory, { type Knex } from 'knex';
 import { migrationSource } from './migrations';
 
-/** Builds a knex instance for a mysql:// URL (MySQL 8 or MariaDB 10.6+). */
-export function createKnex(databaseUrl: string, pool: { min?: number; max?: number } = {}): Knex {
+/**
+ * Builds a knex instance for a mysql:// URL (MySQL 8 or MariaDB 10.6+). `multipleStatements`
+ * lets one query carry several statements; only the intake's group commit asks for it, on a pool
+ * of its own that runs nothing but statements knex built with driver-bound values.
+ */
+export function createKnex(databaseUrl: string, pool: { min?: number; max?: number } = {}, options: { multipleStatements?: boolean } = {}): Knex {
   return knexFactory({
     client: 'mysql2',
-    connection: { uri: databaseUrl.replace(/^mysql2:/, 'mysql:'), timezone: 'Z', dateStrings: false, supportBigNumbers: true, bigNumberStrings: true, connectTimeout: 5000 } as Knex.MySql2ConnectionConfig,
+    connection: { uri: databaseUrl.replace(/^mysql2:/, 'mysql:'), timezone: 'Z', dateStrings: false, supportBigNumbers: true, bigNumberStrings: true, connectTimeout: 5000, multipleStatements: options.multipleStatements === true } as Knex.MySql2ConnectionConfig,
     pool: { min: pool.min ?? 0, max: pool.max ?? 10 },
     acquireConnectionTimeout: 5000,
   });
