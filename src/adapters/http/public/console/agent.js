@@ -4,7 +4,7 @@
  * with a disposition and notes.
  */
 import { agentApi } from './agent-api.js';
-import { ApiError, replaceChildren, sessionStore } from './common.js';
+import { ApiError, describeError, replaceChildren, sessionStore, showError } from './common.js';
 import { renderScreenPop } from './screen-pop.js';
 
 const store = sessionStore('cc.agent');
@@ -74,7 +74,7 @@ async function signIn(credentials) {
     connect();
   } catch (err) {
     store.clear();
-    showError($('sign-in-error'), err instanceof ApiError && err.status === 401 ? 'The agent ID or token was refused.' : `Sign-in failed: ${describe(err)}`);
+    showError($('sign-in-error'), err instanceof ApiError && err.status === 401 ? 'The agent ID or token was refused.' : `Sign-in failed: ${describeError(err)}`);
   } finally {
     button.disabled = false;
   }
@@ -114,7 +114,7 @@ async function connect() {
   } catch (err) {
     if (session !== current) return;
     if (err instanceof ApiError && err.status === 401) return signOut('Your token was refused. Sign in again.');
-    setConnection('closed', `Disconnected: ${describe(err)}`);
+    setConnection('closed', `Disconnected: ${describeError(err)}`);
     reconnectTimer = setTimeout(() => session === current && connect(), RECONNECT_MS);
     return;
   }
@@ -189,7 +189,7 @@ async function onDisposition(event) {
     $('disposition-done').textContent = 'Wrap-up saved.';
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) return signOut('Your token was refused. Sign in again.');
-    showError($('disposition-error'), describe(err));
+    showError($('disposition-error'), describeError(err));
   } finally {
     button.disabled = false;
   }
@@ -203,7 +203,7 @@ async function act(request) {
     if (view && typeof view.state === 'string') showState(view.state, view.reason);
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) return signOut('Your token was refused. Sign in again.');
-    showError($('state-error'), describe(err));
+    showError($('state-error'), describeError(err));
   }
 }
 
@@ -242,16 +242,6 @@ function setConnection(value, text) {
   node.hidden = false;
   node.dataset.state = value;
   node.textContent = text;
-}
-
-function describe(err) {
-  if (err instanceof ApiError) return err.describe();
-  return err instanceof Error ? err.message : String(err);
-}
-
-function showError(node, message) {
-  node.textContent = message ?? '';
-  node.hidden = !message;
 }
 
 start();

@@ -179,3 +179,15 @@ export function isoToLocalInput(iso) {
   const pad = (n) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
+
+/** What to tell the user about a failed call: the API's own message when it gave one. */
+export function describeError(err) {
+  if (err instanceof ApiError) return err.describe();
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Shows a message in an error node, or hides the node when there is none. */
+export function showError(node, message) {
+  node.textContent = message ?? '';
+  node.hidden = !message;
+}

@@ -4,7 +4,7 @@
  * (GET /api/v1/combined-list, PATCH /api/v1/help-requests/:id), and the queue's statistics when
  * the controller offers them.
  */
-import { ApiError, apiRequest, h, isoToLocalInput, localInputToIso, maskDestination, replaceChildren, sessionStore, timeElement } from './common.js';
+import { ApiError, apiRequest, describeError, h, isoToLocalInput, localInputToIso, maskDestination, replaceChildren, sessionStore, showError, timeElement } from './common.js';
 import { loadAgents } from './agent-states.js';
 import { loadStats } from './queue-stats.js';
 
@@ -129,7 +129,7 @@ async function refresh() {
   } catch (err) {
     if (controller.signal.aborted) return;
     if (err instanceof ApiError && err.status === 401) return signOut('The supervisor API key was refused. Sign in again.');
-    showError($('list-error'), `The list could not be loaded: ${describe(err)}`);
+    showError($('list-error'), `The list could not be loaded: ${describeError(err)}`);
   } finally {
     if (inFlight === controller) {
       inFlight = null;
@@ -246,20 +246,10 @@ async function amend(patch) {
     await refresh();
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) return signOut('The supervisor API key was refused. Sign in again.');
-    showError($('manage-error'), describe(err));
+    showError($('manage-error'), describeError(err));
   } finally {
     buttons.forEach((b) => (b.disabled = false));
   }
-}
-
-function describe(err) {
-  if (err instanceof ApiError) return err.describe();
-  return err instanceof Error ? err.message : String(err);
-}
-
-function showError(node, message) {
-  node.textContent = message ?? '';
-  node.hidden = !message;
 }
 
 start();
