@@ -7,12 +7,10 @@ import { acdSupervisorRouter } from '../../src/adapters/http/acd-supervisor-rout
 import { agentRouter } from '../../src/adapters/http/agent-routes';
 import { RedisRateLimiter } from '../../src/adapters/redis/redis-rate-limiter';
 import { hashAgentToken } from '../../src/app/acd/agent-credentials';
-import { startController, type Controller } from '../../src/compose';
-import { loadConfig } from '../../src/config/config';
+import type { Controller } from '../../src/compose';
 import { parseCenterConfig } from '../../src/domain/center-config';
-import { chromiumAvailable, CHROMIUM_PATH, launchBrowser, type TestBrowser } from '../support/browser';
-import { createTestDatabase, type TestDatabase } from '../support/db';
-import { TEST_REDIS_URL, uniquePrefix } from '../support/redis';
+import { launchBrowser, skipWithoutChromium, type TestBrowser } from '../support/browser';
+import { startSimulatedController, type SimulatedController } from '../support/simulated-controller';
 
 const ALICE_TOKEN = `alice-${randomBytes(12).toString('hex')}`;
 const BOB_TOKEN = `bob-${randomBytes(12).toString('hex')}`;
@@ -49,56 +47,38 @@ const HOSTILE_NOTES = '<a href="javascript:window.__pwned=4">VIP</a>';
  */
 describe('agent desktop in a browser', function () {
   this.timeout(60_000);
-  let db: TestDatabase;
+  let stack: SimulatedController;
   let controller: Controller;
   let browser: TestBrowser;
   let base: string;
-  const prefix = uniquePrefix('console_agent');
   const ariApp = `cc-console-${randomBytes(3).toString('hex')}`;
 
   before(async function () {
-    if (!chromiumAvailable()) {
-      console.warn(`skipping the agent desktop tests: no Chromium at ${CHROMIUM_PATH} (install Debian's chromium or set CHROMIUM_PATH)`);
-      this.skip();
-    }
-    db = await createTestDatabase('console_agent');
-    const config = loadConfig({
-      NODE_ENV: 'test',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      LOG_LEVEL: 'silent',
-      DATABASE_URL: db.url,
-      REDIS_URL: TEST_REDIS_URL,
-      QUEUE_PREFIX: prefix,
-      ARI_APP: ariApp,
-      SIMULATOR_PORT: '0',
-      SUPERVISOR_API_KEY: SUPERVISOR_KEY,
-      DEFAULT_COUNTRY: 'US',
-      ALLOWED_COUNTRIES: 'US',
-    });
+    skipWithoutChromium(this, 'the agent desktop tests');
     // The agent API and the ACD's supervisor views need the ACD, which the controller builds.
     const agents = Router();
     const acdViews = Router();
-    controller = await startController(config, {
+    stack = await startSimulatedController(
+      'console_agent',
       center,
-      simulator: { port: 0, timeScale: 0.05 },
-      dispatchPollMs: 200,
-      routers: [
-        { path: '/api/v1/agents', router: agents },
-        { path: '/api/v1', router: acdViews },
-      ],
-    });
-    agents.use(agentRouter({ acd: controller.acd, rateLimiter: new RedisRateLimiter(controller.redis, prefix) }));
+      { ARI_APP: ariApp, SUPERVISOR_API_KEY: SUPERVISOR_KEY, DEFAULT_COUNTRY: 'US', ALLOWED_COUNTRIES: 'US' },
+      {
+        routers: [
+          { path: '/api/v1/agents', router: agents },
+          { path: '/api/v1', router: acdViews },
+        ],
+      },
+    );
+    controller = stack.controller;
+    agents.use(agentRouter({ acd: controller.acd, rateLimiter: new RedisRateLimiter(controller.redis, stack.prefix) }));
     acdViews.use(acdSupervisorRouter({ acd: controller.acd, records: new KnexCallRecordRepository(controller.knex), queues: ['support'], supervisorApiKey: SUPERVISOR_KEY }));
-    await controller.ari.waitForConnection(5000);
     base = controller.url!;
     browser = await launchBrowser();
   });
 
   after(async () => {
     await browser?.close();
-    await controller?.stop();
-    await db?.drop();
+    await stack?.stop();
   });
 
   afterEach(() => {

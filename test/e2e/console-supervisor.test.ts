@@ -1,12 +1,9 @@
 import { strict as assert } from 'node:assert';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
-import { chromiumAvailable, CHROMIUM_PATH, launchBrowser, type TestBrowser } from '../support/browser';
-import { startIntake, SUPERVISOR_KEY, type IntakeHarness } from '../integration/http/intake-harness';
+import { skipWithoutChromium, type TestBrowser } from '../support/browser';
+import { startBrowserOnIntake, type BrowserOnIntake } from '../support/browser-on-intake';
+import { SUPERVISOR_KEY, type IntakeHarness } from '../integration/http/intake-harness';
 
-const PUBLIC_DIR = resolve(__dirname, '../../src/adapters/http/public');
 
 interface Entry {
   requestId: string;
@@ -29,31 +26,18 @@ const HOSTILE_MESSAGE = '</td><script>window.__pwned=3</script><b>bold?</b>';
 describe('supervisor console in a browser', function () {
   this.timeout(60_000);
   let harness: IntakeHarness;
-  let server: Server;
+  let stack: BrowserOnIntake | undefined;
   let base: string;
   let browser: TestBrowser;
   let nextNumber = 0;
 
   before(async function () {
-    if (!chromiumAvailable()) {
-      console.warn(`skipping the console browser tests: no Chromium at ${CHROMIUM_PATH} (install Debian's chromium or set CHROMIUM_PATH)`);
-      this.skip();
-    }
-    harness = await startIntake('console_sup', { app: { staticDir: PUBLIC_DIR } });
-    server = harness.app.listen(0, '127.0.0.1');
-    await new Promise<void>((ready) => server.once('listening', () => ready()));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await launchBrowser();
+    skipWithoutChromium(this, 'the console browser tests');
+    stack = await startBrowserOnIntake('console_sup');
+    ({ harness, base, browser } = stack);
   });
 
-  after(async () => {
-    await browser?.close();
-    if (server) {
-      server.closeAllConnections();
-      await new Promise<void>((done) => server.close(() => done()));
-    }
-    await harness?.close();
-  });
+  after(async () => stack?.close());
 
   afterEach(async () => {
     const errors = browser?.pageErrors.splice(0);

@@ -1,11 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { randomBytes } from 'node:crypto';
-import { startController, type Controller } from '../../src/compose';
-import { loadConfig } from '../../src/config/config';
+import type { Controller } from '../../src/compose';
 import { parseCenterConfig } from '../../src/domain/center-config';
-import { chromiumAvailable, CHROMIUM_PATH, launchBrowser, serveHostPage, type HostPage, type TestBrowser } from '../support/browser';
-import { createTestDatabase, type TestDatabase } from '../support/db';
-import { TEST_REDIS_URL, uniquePrefix } from '../support/redis';
+import { launchBrowser, serveHostPage, skipWithoutChromium, type HostPage, type TestBrowser } from '../support/browser';
+import { startSimulatedController, type SimulatedController } from '../support/simulated-controller';
 
 const center = parseCenterConfig({
   queues: [
@@ -29,32 +26,15 @@ const center = parseCenterConfig({
  */
 describe('ring me now from the web page to a bridged agent', function () {
   this.timeout(60_000);
-  let db: TestDatabase;
+  let stack: SimulatedController;
   let controller: Controller;
   let browser: TestBrowser;
   let host: HostPage;
 
   before(async function () {
-    if (!chromiumAvailable()) {
-      console.warn(`skipping: no Chromium at ${CHROMIUM_PATH}`);
-      this.skip();
-    }
-    db = await createTestDatabase('ringmenow');
-    const config = loadConfig({
-      NODE_ENV: 'test',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      LOG_LEVEL: 'silent',
-      DATABASE_URL: db.url,
-      REDIS_URL: TEST_REDIS_URL,
-      QUEUE_PREFIX: uniquePrefix('ringnow'),
-      ARI_APP: `cc-ringnow-${randomBytes(3).toString('hex')}`,
-      SIMULATOR_PORT: '0',
-      DEFAULT_COUNTRY: 'GB',
-      ALLOWED_COUNTRIES: 'GB',
-    });
-    controller = await startController(config, { center, simulator: { port: 0, timeScale: 0.05 }, dispatchPollMs: 200 });
-    await controller.ari.waitForConnection(5000);
+    skipWithoutChromium(this, 'the ring-me-now browser test');
+    stack = await startSimulatedController('ringmenow', center, { DEFAULT_COUNTRY: 'GB', ALLOWED_COUNTRIES: 'GB' });
+    controller = stack.controller;
     host = await serveHostPage(`<!doctype html><html><head><title>Shop</title></head><body><h1>Shop</h1>
       <script src="${controller.url}/widget.js" data-queue="support" data-ring-now data-poll-seconds="2" async></script></body></html>`);
     browser = await launchBrowser();
@@ -63,8 +43,7 @@ describe('ring me now from the web page to a bridged agent', function () {
   after(async () => {
     await browser?.close();
     await host?.close();
-    await controller?.stop();
-    await db?.drop();
+    await stack?.stop();
   });
 
   it('refuses while no agent is logged in, then rings, queues and bridges once one is', async () => {

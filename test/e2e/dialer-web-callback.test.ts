@@ -1,10 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { randomBytes } from 'node:crypto';
-import { startController, type Controller } from '../../src/compose';
-import { loadConfig } from '../../src/config/config';
+import type { Controller } from '../../src/compose';
 import { parseCenterConfig } from '../../src/domain/center-config';
-import { createTestDatabase, type TestDatabase } from '../support/db';
-import { TEST_REDIS_URL, uniquePrefix } from '../support/redis';
+import { startSimulatedController, type SimulatedController } from '../support/simulated-controller';
 
 const open = { callingWindow: { start: '00:00', end: '23:59', days: [0, 1, 2, 3, 4, 5, 6] }, menu: { inputTimeoutSeconds: 2 } };
 const center = parseCenterConfig({
@@ -24,31 +21,16 @@ const center = parseCenterConfig({
  */
 describe('web callback request to a connected agent, through the whole controller', function () {
   this.timeout(60_000);
-  let db: TestDatabase;
+  let stack: SimulatedController;
   let controller: Controller;
 
   before(async () => {
-    db = await createTestDatabase('webcallback');
-    const config = loadConfig({
-      NODE_ENV: 'test',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      LOG_LEVEL: 'silent',
-      DATABASE_URL: db.url,
-      REDIS_URL: TEST_REDIS_URL,
-      QUEUE_PREFIX: uniquePrefix('webcb'),
-      ARI_APP: `cc-webcb-${randomBytes(3).toString('hex')}`,
-      SIMULATOR_PORT: '0',
-      DEFAULT_COUNTRY: 'GB',
-      ALLOWED_COUNTRIES: 'GB',
-    });
-    controller = await startController(config, { center, simulator: { port: 0, timeScale: 0.05 }, dispatchPollMs: 200 });
-    await controller.ari.waitForConnection(5000);
+    stack = await startSimulatedController('webcallback', center, { DEFAULT_COUNTRY: 'GB', ALLOWED_COUNTRIES: 'GB' });
+    controller = stack.controller;
     await controller.acd.agentService.login('alice');
   });
   after(async () => {
-    await controller?.stop();
-    await db?.drop();
+    await stack?.stop();
   });
 
   async function submit(body: Record<string, unknown>): Promise<string> {

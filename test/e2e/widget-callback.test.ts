@@ -1,12 +1,8 @@
 import { strict as assert } from 'node:assert';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
-import { chromiumAvailable, CHROMIUM_PATH, launchBrowser, serveHostPage, type TestBrowser } from '../support/browser';
-import { startIntake, SUPERVISOR_KEY, type IntakeHarness } from '../integration/http/intake-harness';
-
-const PUBLIC_DIR = resolve(__dirname, '../../src/adapters/http/public');
+import { serveHostPage, skipWithoutChromium, type TestBrowser } from '../support/browser';
+import { startBrowserOnIntake, type BrowserOnIntake } from '../support/browser-on-intake';
+import { SUPERVISOR_KEY } from '../integration/http/intake-harness';
 
 interface ListedEntry {
   requestId: string;
@@ -31,31 +27,17 @@ function waitText(seconds: number): string {
  */
 describe('web widget in a browser', function () {
   this.timeout(60_000);
-  let harness: IntakeHarness;
-  let server: Server;
+  let stack: BrowserOnIntake | undefined;
   let base: string;
   let browser: TestBrowser;
 
   before(async function () {
-    if (!chromiumAvailable()) {
-      console.warn(`skipping the browser tests: no Chromium at ${CHROMIUM_PATH} (install Debian's chromium or set CHROMIUM_PATH)`);
-      this.skip();
-    }
-    harness = await startIntake('widget', { app: { staticDir: PUBLIC_DIR } });
-    server = harness.app.listen(0, '127.0.0.1');
-    await new Promise<void>((ready) => server.once('listening', () => ready()));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await launchBrowser();
+    skipWithoutChromium(this, 'the browser tests');
+    stack = await startBrowserOnIntake('widget');
+    ({ base, browser } = stack);
   });
 
-  after(async () => {
-    await browser?.close();
-    if (server) {
-      server.closeAllConnections();
-      await new Promise<void>((done) => server.close(() => done()));
-    }
-    await harness?.close();
-  });
+  after(async () => stack?.close());
 
   afterEach(() => {
     const errors = browser?.pageErrors.splice(0);

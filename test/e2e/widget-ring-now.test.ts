@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Page, Route } from 'playwright-core';
-import { chromiumAvailable, CHROMIUM_PATH, launchBrowser, serveHostPage, type HostPage, type TestBrowser } from '../support/browser';
+import { launchBrowser, serveHostPage, skipWithoutChromium, type HostPage, type TestBrowser } from '../support/browser';
 
 const WIDGET = resolve(__dirname, '../../src/adapters/http/public/widget.js');
 /** An API origin the browser can only reach through the test's route handler. */
@@ -23,10 +23,7 @@ describe('web widget: ring me now, keyboard use', function () {
   let progress: string[];
 
   before(async function () {
-    if (!chromiumAvailable()) {
-      console.warn(`skipping the browser tests: no Chromium at ${CHROMIUM_PATH} (install Debian's chromium or set CHROMIUM_PATH)`);
-      this.skip();
-    }
+    skipWithoutChromium(this, 'the browser tests');
     host = await serveHostPage(`<!doctype html><html><head><title>Shop</title></head><body><h1>Shop</h1>
       <script src="${API}/widget.js" data-queue="sales" data-ring-now async></script></body></html>`);
     browser = await launchBrowser();
