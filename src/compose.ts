@@ -29,6 +29,7 @@ import { RedisRateLimiter } from './adapters/redis/redis-rate-limiter';
 import { systemClock } from './adapters/system-clock';
 import { Acd } from './app/acd/acd';
 import { VoiceMessageAudio } from './app/acd/voice-message-audio';
+import { VoiceMessageRetention } from './app/acd/voice-message-retention';
 import { AcdCallerAdmission } from './app/dialer/caller-admission';
 import { CallbackDialer } from './app/dialer/callback-dialer';
 import { ClickToCallService } from './app/dialer/click-to-call';
@@ -246,6 +247,9 @@ export async function startController(config: Config, options: ControllerOptions
     closers.push(['dialer-sweeper', () => sweeper.stop()]);
     ivrWorker.start();
     closers.push(['ivr-callbacks', () => ivrWorker.stop()]);
+    const retention = new VoiceMessageRetention({ cc, requests, clock, logger, retentionDays: config.VOICE_MESSAGE_RETENTION_DAYS });
+    retention.start();
+    closers.push(['voice-message-retention', () => retention.stop()]);
 
     let draining = false;
     const isDraining = () => draining;

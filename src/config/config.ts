@@ -66,6 +66,8 @@ export const configSchema = z.object({
   MAIL_FROM: z.string().default('Contact Center <no-reply@localhost>'),
 
   SHUTDOWN_GRACE_MS: z.coerce.number().int().positive().default(10000),
+  /** Days a voice message's recording is kept once its request is closed; then it is deleted from Asterisk. */
+  VOICE_MESSAGE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -49,6 +49,11 @@ export interface HelpRequestRepository {
   findByStatus(statuses: readonly RequestStatus[], queue?: string, limit?: number, afterId?: string): Promise<HelpRequest[]>;
   /** The requests with these ids that exist, in no particular order. */
   findByIds(ids: readonly string[]): Promise<HelpRequest[]>;
+  /**
+   * Voice-mail requests closed (completed, failed, cancelled) before `closedBefore` whose context
+   * still names a recording, oldest first: the retention's work.
+   */
+  findClosedVoiceMessages(closedBefore: Date, limit: number): Promise<HelpRequest[]>;
   audit(entry: AuditEntry): Promise<void>;
   auditTrail(entityType: string, entityId: string): Promise<Array<AuditEntry & { at: Date }>>;
 }

@@ -118,6 +118,13 @@ export class MemoryHelpRequests implements HelpRequestRepository {
   async findNotEnqueued() {
     return [];
   }
+  async findClosedVoiceMessages(closedBefore: Date, limit: number) {
+    return [...this.rows.values()]
+      .filter((r) => r.channel === 'voicemail' && ['completed', 'failed', 'cancelled'].includes(r.status) && r.updatedAt < closedBefore && typeof r.context.recording === 'string')
+      .sort((a, b) => a.updatedAt.getTime() - b.updatedAt.getTime())
+      .slice(0, limit)
+      .map(strip);
+  }
   async findByStatus(statuses: readonly RequestStatus[], queue?: string) {
     return [...this.rows.values()].filter((r) => statuses.includes(r.status) && (!queue || r.queue === queue));
   }

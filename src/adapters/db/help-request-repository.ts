@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { ConflictError, DomainError, UnavailableError } from '../../domain/errors';
-import type { HelpRequest, RequestStatus } from '../../domain/help-request';
+import { FINAL_STATUSES, type HelpRequest, type RequestStatus } from '../../domain/help-request';
 import type { AuditEntry, CreateResult, HelpRequestPatch, HelpRequestRepository, NewHelpRequest } from '../../ports/help-request-repository';
 import type { Logger } from '../../ports/logger';
 import { EnqueuedFlags } from './enqueued-flags';
@@ -86,6 +86,19 @@ export class KnexHelpRequestRepository implements HelpRequestRepository {
   async findByIds(ids: readonly string[]): Promise<HelpRequest[]> {
     if (ids.length === 0) return [];
     const rows = await this.run(() => this.knex('help_requests').whereIn('id', [...ids]));
+    return rows.map(fromRow);
+  }
+
+  async findClosedVoiceMessages(closedBefore: Date, limit: number): Promise<HelpRequest[]> {
+    const rows = await this.run(() =>
+      this.knex('help_requests')
+        .where({ channel: 'voicemail' })
+        .whereIn('status', [...FINAL_STATUSES])
+        .where('updated_at', '<', closedBefore)
+        .whereRaw("JSON_VALUE(context, '$.recording') IS NOT NULL")
+        .orderBy('updated_at')
+        .limit(limit),
+    );
     return rows.map(fromRow);
   }
 

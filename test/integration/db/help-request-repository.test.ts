@@ -107,6 +107,31 @@ describe('KnexHelpRequestRepository (real MariaDB)', () => {
     assert.deepEqual((await repo.findByIds(['hr_p2', 'hr_none'])).map((r) => r.id), ['hr_p2']);
   });
 
+  it('finds closed voice messages that still name a recording, oldest first, and forgets a deleted one', async () => {
+    const vm = (id: string, status: 'completed' | 'cancelled' | 'queued', closedAt: string, context: Record<string, unknown> = { recording: `vm-${id}` }) =>
+      repo.create(newRequest(id, { channel: 'voicemail', phone: `+1212234${id.slice(-4)}`, status, context }), audit(id)).then(() =>
+        db.knex('help_requests').where({ id }).update({ updated_at: new Date(closedAt) }),
+      );
+    await vm('hr_vm_0001', 'completed', '2030-01-10T00:00:00Z');
+    await vm('hr_vm_0002', 'cancelled', '2030-01-05T00:00:00Z');
+    await vm('hr_vm_0003', 'completed', '2030-02-20T00:00:00Z');
+    await vm('hr_vm_0004', 'queued', '2030-01-01T00:00:00Z');
+    await vm('hr_vm_0005', 'completed', '2030-01-01T00:00:00Z', { recording: null });
+    await vm('hr_vm_0006', 'completed', '2030-01-01T00:00:00Z', { callerId: '+12122340000' });
+    await repo.create(newRequest('hr_web', { status: 'completed', context: { recording: 'not-a-voice-message' } }), audit('hr_web'));
+    await db.knex('help_requests').where({ id: 'hr_web' }).update({ updated_at: new Date('2030-01-01T00:00:00Z') });
+
+    const found = await repo.findClosedVoiceMessages(new Date('2030-02-01T00:00:00Z'), 10);
+    assert.deepEqual(found.map((r) => r.id), ['hr_vm_0002', 'hr_vm_0001']);
+    assert.deepEqual((await repo.findClosedVoiceMessages(new Date('2030-02-01T00:00:00Z'), 1)).map((r) => r.id), ['hr_vm_0002']);
+
+    // As the retention leaves it: no recording named, the deletion audited.
+    const { recording: _gone, ...rest } = found[0]!.context;
+    await repo.transition('hr_vm_0002', ['cancelled'], { context: { ...rest, recordingDeletedAt: '2030-02-01T00:00:00.000Z' } }, { actor: 'retention', action: 'voice-message.deleted', entityType: 'help_request', entityId: 'hr_vm_0002', details: { recording: 'vm-hr_vm_0002' } });
+    assert.deepEqual((await repo.findClosedVoiceMessages(new Date('2030-02-01T00:00:00Z'), 10)).map((r) => r.id), ['hr_vm_0001']);
+    assert.deepEqual((await repo.auditTrail('help_request', 'hr_vm_0002')).map((a) => a.action), ['created', 'voice-message.deleted']);
+  });
+
   it('reports an unreachable database as unavailable', async function () {
     this.timeout(15000);
     const dead = createKnex('mysql://root@127.0.0.1:1/none', { max: 1 });

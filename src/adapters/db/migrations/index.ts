@@ -3,6 +3,7 @@ import * as initial from './001-initial';
 import * as contactAttemptLease from './002-contact-attempt-lease';
 import * as acdRecords from './003-acd-records';
 import * as oneTripClaims from './004-one-trip-claims';
+import * as voiceMessageRetention from './005-voice-message-retention';
 
 /**
  * Migrations are listed here (not discovered on disk) so they run the same from TypeScript
@@ -13,6 +14,7 @@ const migrations: Record<string, { up(k: Knex): Promise<void>; down(k: Knex): Pr
   '002-contact-attempt-lease': contactAttemptLease,
   '003-acd-records': acdRecords,
   '004-one-trip-claims': oneTripClaims,
+  '005-voice-message-retention': voiceMessageRetention,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
