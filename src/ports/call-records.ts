@@ -34,6 +34,26 @@ export interface QueueIntervalStats {
   averageAbandonWaitSeconds: number | null;
 }
 
+/** Callback requests (web, IVR "call me back", ring me now) that arrived in a range, and what became of them. */
+export interface CallbackStats {
+  requested: number;
+  /** Closed as reached: the customer answered and was connected. */
+  completed: number;
+  /** Closed without reaching the customer (attempts used up, a number refused at dial time, ...). */
+  failed: number;
+  cancelled: number;
+  /** Still waiting, scheduled or being dialled. */
+  open: number;
+  /** Calls placed to customers for these requests. */
+  attempts: number;
+  /** Average seconds from the request to its first call, over requests called at least once. */
+  firstAttemptSeconds: number | null;
+  /** Average seconds from the request to the customer answering the call that connected. */
+  connectSeconds: number | null;
+  /** completed / (completed + failed): the share of finished callbacks that reached the customer. */
+  reachRate: number | null;
+}
+
 export interface CallRecords {
   callStarted(call: { id: string; direction: 'inbound' | 'outbound'; callerNumber: string | null; did: string | null; startedAt: Date }): Promise<void>;
   callUpdated(id: string, patch: { requestId?: string; queueId?: string; agentId?: string; answeredAt?: Date; endedAt?: Date; endReason?: string }): Promise<void>;
@@ -46,4 +66,5 @@ export interface CallRecords {
   /** Whether the agent was offered this request (so only they can set its disposition). */
   wasOfferedTo(requestId: string, agentId: string): Promise<boolean>;
   queueStats(query: QueueStatsQuery): Promise<QueueIntervalStats[]>;
+  callbackStats(query: { from: Date; to: Date; queue?: string }): Promise<CallbackStats>;
 }

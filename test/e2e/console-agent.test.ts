@@ -200,6 +200,8 @@ describe('agent desktop in a browser', function () {
   });
 
   it('shows the queue statistics the controller computes and the agents\' states in the supervisor console', async () => {
+    // A web visitor asks for a callback tomorrow: it waits, scheduled.
+    await submit({ phone: '+12122345398', name: 'Stats Visitor', preferredTime: new Date(Date.now() + 86_400_000).toISOString() });
     // A caller chooses the support queue while nobody is logged in and gives up after 40 simulated seconds.
     controller.simulator!.control.injectInbound({ from: '+12122345399', did: '5551234', app: ariApp, dtmf: [{ atMs: 1000, digits: '1' }], hangupAfterMs: 40_000 });
     const from = new Date();
@@ -223,6 +225,10 @@ describe('agent desktop in a browser', function () {
     assert.equal(await stats.locator('[data-stat=answered]').textContent(), String(total.answered));
     assert.equal(await stats.locator('[data-stat=abandoned]').textContent(), `${Math.round((total.abandoned / total.offered) * 100)} % (1)`);
     assert.equal(await stats.locator('[data-stat=service-level]').textContent(), '0 %', 'nobody answered within the service level');
+    const today = (await (await fetch(`${base}/api/v1/queues/support/stats?from=${from.toISOString()}&to=${new Date().toISOString()}`, { headers: { Authorization: `Bearer ${SUPERVISOR_KEY}` } })).json()) as { callbacks: { requested: number; open: number } };
+    assert.ok(today.callbacks.requested >= 1 && today.callbacks.open >= 1, 'the scheduled web callback is counted');
+    assert.equal(await stats.locator('[data-stat=callbacks-requested]').textContent(), String(today.callbacks.requested));
+    assert.equal(await stats.locator('[data-stat=callbacks-open]').textContent(), String(today.callbacks.open));
     const agents = page.locator('#agents');
     await agents.waitFor({ state: 'visible' });
     assert.equal(await agents.locator('[data-agent-id=bob] .name').textContent(), 'Bob Agent');

@@ -66,6 +66,45 @@ describe('ACD records in MariaDB', function () {
     assert.equal(stats[1]!.serviceLevel, 1);
   });
 
+  it('sums up the callback requests of a range: outcomes, calls placed, time to the first call and to the customer', async () => {
+    const rec = new KnexCallRecordRepository(db.knex);
+    const t0 = new Date('2030-02-01T10:00:00.000Z').getTime();
+    const at = (s: number) => new Date(t0 + s * 1000);
+    let n = 0;
+    const request = async (status: string, arrivedAt: number, o: { channel?: string; queue?: string; attempts?: Array<[number, string, number?]> } = {}) => {
+      const id = `hr_cbstats_${++n}`;
+      await db.knex('help_requests').insert({ id, channel: o.channel ?? 'pstn', queue_id: o.queue ?? 'support', phone: `+1212234${String(5000 + n)}`, priority: 5, arrival_at: at(arrivedAt), due_at: at(arrivedAt), status, context: '{}' });
+      let no = 0;
+      // [started after the request, outcome, answered after the request]
+      for (const [started, outcome, answered] of o.attempts ?? []) {
+        await db.knex('contact_attempts').insert({ request_id: id, attempt_no: ++no, mode: 'agent-first', started_at: at(arrivedAt + started), answered_at: answered === undefined ? null : at(arrivedAt + answered), ended_at: at(arrivedAt + started + 60), outcome });
+      }
+    };
+    await request('completed', 0, { attempts: [[60, 'busy'], [360, 'connected', 380]] });
+    await request('completed', 100, { channel: 'ivr', attempts: [[120, 'connected', 140]] });
+    await request('failed', 200, { attempts: [[30, 'no_answer'], [630, 'no_answer'], [1230, 'no_answer']] });
+    await request('cancelled', 300);
+    await request('queued', 400);
+    await request('completed', 500, { channel: 'voicemail' }); // not a callback
+    await request('completed', 600, { queue: 'sales', attempts: [[10, 'connected', 20]] }); // another queue
+    await request('completed', 7200, { attempts: [[10, 'connected', 20]] }); // after the range
+
+    const stats = await rec.callbackStats({ from: at(0), to: at(3600), queue: 'support' });
+    assert.deepEqual(stats, {
+      requested: 5,
+      completed: 2,
+      failed: 1,
+      cancelled: 1,
+      open: 1,
+      attempts: 6,
+      firstAttemptSeconds: 70, // (60 + 120 + 30) / 3
+      connectSeconds: 260, // (380 + 140) / 2
+      reachRate: 0.667,
+    });
+    assert.equal((await rec.callbackStats({ from: at(0), to: at(3600) })).requested, 6, 'every queue when none is named');
+    assert.deepEqual(await rec.callbackStats({ from: at(-7200), to: at(-3600) }), { requested: 0, completed: 0, failed: 0, cancelled: 0, open: 0, attempts: 0, firstAttemptSeconds: null, connectSeconds: null, reachRate: null });
+  });
+
   it('records offers and dispositions and finds customers and their history', async () => {
     const rec = new KnexCallRecordRepository(db.knex);
     const customers = new KnexCustomerRepository(db.knex);

@@ -72,6 +72,22 @@ describe('ACD supervisor API over HTTP: queue statistics and agent states', func
     const quiet = await stats('support', { from: '2030-03-05T00:00:00Z', to: '2030-03-05T06:00:00Z' }).expect(200);
     assert.deepEqual(quiet.body.intervals, []);
     assert.deepEqual([quiet.body.total.offered, quiet.body.total.serviceLevel, quiet.body.total.asaSeconds], [0, null, null]);
+    assert.deepEqual(quiet.body.callbacks, { requested: 0, completed: 0, failed: 0, cancelled: 0, open: 0, attempts: 0, firstAttemptSeconds: null, connectSeconds: null, reachRate: null });
+  });
+
+  it('sums up the callback requests of the queue beside the calls', async () => {
+    // A web callback at 10:05 reached on its second call (answered at 10:12), one still waiting, one for sales.
+    const add = (id: string, queue: string, status: string, s: number) =>
+      h.db.knex('help_requests').insert({ id, channel: 'pstn', queue_id: queue, phone: `+1212234${id.slice(-4)}`, priority: 5, arrival_at: at(s), due_at: at(s), status, context: '{}' });
+    await add('hr_cb_0001', 'support', 'completed', 300);
+    await add('hr_cb_0002', 'support', 'queued', 600);
+    await add('hr_cb_0003', 'sales', 'failed', 900);
+    await h.db.knex('contact_attempts').insert([
+      { request_id: 'hr_cb_0001', attempt_no: 1, mode: 'agent-first', started_at: at(360), ended_at: at(400), outcome: 'busy' },
+      { request_id: 'hr_cb_0001', attempt_no: 2, mode: 'agent-first', started_at: at(660), answered_at: at(720), ended_at: at(900), outcome: 'connected' },
+    ]);
+    const res = await stats('support', { from: at(0).toISOString(), to: at(3600).toISOString() }).expect(200);
+    assert.deepEqual(res.body.callbacks, { requested: 2, completed: 1, failed: 0, cancelled: 0, open: 1, attempts: 2, firstAttemptSeconds: 60, connectSeconds: 420, reachRate: 1 });
   });
 
   it('refuses without the supervisor key, an unknown queue, and bad ranges with the field named', async () => {

@@ -2,7 +2,7 @@ import { compareByServiceOrder, type HelpRequest, type RequestStatus } from '../
 import { ConflictError } from '../../src/domain/errors';
 import type { AgentState, AgentStatus } from '../../src/domain/agent-state';
 import type { AgentRepository } from '../../src/ports/agent-repository';
-import type { CallRecords, QueueIntervalStats } from '../../src/ports/call-records';
+import type { CallbackStats, CallRecords, QueueIntervalStats } from '../../src/ports/call-records';
 import type { Clock } from '../../src/ports/clock';
 import type { ContactQueue, ListEntry, ListedEntry } from '../../src/ports/contact-queue';
 import type { ContactHistory, CustomerLookup, CustomerRecord, HistoryItem } from '../../src/ports/customer-lookup';
@@ -193,6 +193,9 @@ export class MemoryCallRecords implements CallRecords {
   }
   async wasOfferedTo(requestId: string, agentId: string) {
     return this.offers.some((o) => o.requestId === requestId && o.agentId === agentId);
+  }
+  async callbackStats(): Promise<CallbackStats> {
+    return { requested: 0, completed: 0, failed: 0, cancelled: 0, open: 0, attempts: 0, firstAttemptSeconds: null, connectSeconds: null, reachRate: null };
   }
   async queueStats(): Promise<QueueIntervalStats[]> {
     return [];

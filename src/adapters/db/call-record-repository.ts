@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { CallRecords, OfferOutcome, QueueExit, QueueIntervalStats, QueueStatsQuery } from '../../ports/call-records';
+import type { CallbackStats, CallRecords, OfferOutcome, QueueExit, QueueIntervalStats, QueueStatsQuery } from '../../ports/call-records';
 
 interface EntryRow {
   queue_id: string;
@@ -71,6 +71,23 @@ export class KnexCallRecordRepository implements CallRecords {
     return row !== undefined;
   }
 
+  async callbackStats(query: { from: Date; to: Date; queue?: string }): Promise<CallbackStats> {
+    const rows = (await this.knex('help_requests as r')
+      .leftJoin('contact_attempts as a', 'a.request_id', 'r.id')
+      .whereIn('r.channel', CALLBACK_CHANNELS)
+      .andWhere('r.arrival_at', '>=', query.from)
+      .andWhere('r.arrival_at', '<', query.to)
+      .modify((qb) => {
+        if (query.queue) qb.andWhere('r.queue_id', query.queue);
+      })
+      .groupBy('r.id', 'r.status', 'r.arrival_at')
+      .select('r.status', 'r.arrival_at')
+      .count({ attempts: 'a.id' })
+      .min({ first_attempt_at: 'a.started_at' })
+      .select(this.knex.raw("MIN(CASE WHEN a.outcome = 'connected' THEN a.answered_at END) AS connected_at"))) as CallbackRow[];
+    return aggregateCallbacks(rows);
+  }
+
   async queueStats(query: QueueStatsQuery): Promise<QueueIntervalStats[]> {
     const rows = (await this.knex('queue_entries as e')
       .leftJoin('calls as c', 'c.id', 'e.call_id')
@@ -82,6 +99,37 @@ export class KnexCallRecordRepository implements CallRecords {
       .select('e.queue_id', 'e.entered_at', 'e.outcome', 'e.wait_seconds', 'c.answered_at', 'c.ended_at')) as EntryRow[];
     return aggregate(rows, query);
   }
+}
+
+/** One callback request with its calls summed up. */
+export interface CallbackRow {
+  status: string;
+  arrival_at: Date | string;
+  attempts: number | string;
+  first_attempt_at: Date | string | null;
+  connected_at: Date | string | null;
+}
+
+const CALLBACK_CHANNELS = ['pstn', 'voip', 'ivr', 'click-to-call'];
+
+/** Sums up callback requests; averages in seconds to one decimal. */
+export function aggregateCallbacks(rows: readonly CallbackRow[]): CallbackStats {
+  const seconds = (from: Date | string, to: Date | string) => (new Date(to).getTime() - new Date(from).getTime()) / 1000;
+  const avg = (xs: number[]) => (xs.length ? Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 10) / 10 : null);
+  const count = (status: string) => rows.filter((r) => r.status === status).length;
+  const completed = count('completed');
+  const failed = count('failed');
+  return {
+    requested: rows.length,
+    completed,
+    failed,
+    cancelled: count('cancelled'),
+    open: rows.length - completed - failed - count('cancelled'),
+    attempts: rows.reduce((n, r) => n + Number(r.attempts), 0),
+    firstAttemptSeconds: avg(rows.filter((r) => r.first_attempt_at).map((r) => seconds(r.arrival_at, r.first_attempt_at!))),
+    connectSeconds: avg(rows.filter((r) => r.connected_at).map((r) => seconds(r.arrival_at, r.connected_at!))),
+    reachRate: completed + failed > 0 ? Math.round((completed / (completed + failed)) * 1000) / 1000 : null,
+  };
 }
 
 /** Groups entries by queue and interval; rates over entries that left the queue. */

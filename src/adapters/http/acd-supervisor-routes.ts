@@ -10,7 +10,7 @@ import { validate } from './validate';
 
 export interface AcdSupervisorRouterDeps {
   acd: { agentService: Pick<AgentService, 'view'>; roster: Pick<AgentRoster, 'list'> };
-  records: Pick<CallRecords, 'queueStats'>;
+  records: Pick<CallRecords, 'queueStats' | 'callbackStats'>;
   /** Ids of the configured service queues (`center.queues.map((q) => q.id)`). */
   queues: readonly string[];
   supervisorApiKey?: string;
@@ -67,9 +67,10 @@ export function acdSupervisorRouter(deps: AcdSupervisorRouterDeps): Router {
     const serviceLevelSeconds = q.serviceLevelSeconds ?? deps.serviceLevelSeconds ?? 20;
     const base = { from, to, serviceLevelSeconds, queue };
     // The totals come from the same computation over one interval spanning the whole range.
-    const [intervals, whole] = await Promise.all([
+    const [intervals, whole, callbacks] = await Promise.all([
       deps.records.queueStats({ ...base, intervalMinutes }),
       deps.records.queueStats({ ...base, intervalMinutes: Math.ceil((to.getTime() - from.getTime()) / 60_000) }),
+      deps.records.callbackStats({ from, to, queue }),
     ]);
     res.setHeader('Cache-Control', 'no-store');
     res.json({
@@ -79,6 +80,7 @@ export function acdSupervisorRouter(deps: AcdSupervisorRouterDeps): Router {
       intervalMinutes,
       serviceLevelSeconds,
       total: figures(whole[0] ?? null),
+      callbacks,
       intervals: intervals.map((i) => ({ intervalStart: i.intervalStart.toISOString(), ...figures(i) })),
     });
   });

@@ -1,8 +1,8 @@
 /*
  * Queue statistics for the supervisor console: service level, average speed of answer, handle
  * time and abandonment since midnight, as the controller computes them for the whole range
- * (GET /api/v1/queues/:queue/stats, field `total`). The panel stays hidden while the controller
- * offers no statistics for the queue.
+ * (GET /api/v1/queues/:queue/stats, field `total`), and the callbacks requested since then (field
+ * `callbacks`). The panel stays hidden while the controller offers no statistics for the queue.
  */
 import { ApiError, apiRequest, formatDuration, h, replaceChildren } from './common.js';
 
@@ -37,6 +37,18 @@ export async function loadStats({ queue, apiKey, section, list, signal }) {
     item('offered', 'Offered', count(t.offered)),
     item('answered', 'Answered', count(t.answered)),
     item('deflected', 'Callback or message instead', count(t.deflected)),
+    ...callbackItems(item, data.callbacks),
   );
   section.hidden = false;
+}
+
+/** The callback figures, when the controller gives them. */
+function callbackItems(item, c) {
+  if (!c || typeof c !== 'object') return [];
+  return [
+    item('callbacks-requested', 'Callbacks requested', count(c.requested)),
+    item('callbacks-reached', 'Callbacks that reached the customer', c.completed + c.failed > 0 ? `${percent(c.reachRate)} (${count(c.completed)})` : '\u2014'),
+    item('callbacks-open', 'Callbacks waiting', count(c.open)),
+    item('callbacks-first-call', 'Average time to the first call', seconds(c.firstAttemptSeconds)),
+  ];
 }
