@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
 import type { Registry } from 'prom-client';
 import type { IntakeService } from '../../app/intake/intake-service';
 import { healthRouter, type ReadinessCheck } from './health-router';
@@ -10,6 +8,7 @@ import { helpRequestsRouter } from './help-requests-router';
 import { errorHandler, notFoundHandler } from './http-errors';
 import { httpMetrics } from './http-metrics';
 import { publicCors } from './public-cors';
+import { requestLog } from './request-log';
 import { supervisorRouter } from './supervisor-router';
 
 export interface HttpAppDeps {
@@ -35,8 +34,6 @@ export interface HttpAppDeps {
   isDraining?: () => boolean;
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
-
 /** Builds the HTTP application without listening (the composition root listens; tests use supertest). */
 export function createHttpApp(deps: HttpAppDeps): Express {
   const app = express();
@@ -49,41 +46,36 @@ export function createHttpApp(deps: HttpAppDeps): Express {
   app.set('etag', false);
   const metrics = httpMetrics(deps.registry);
 
-  app.use(
-    pinoHttp({
-      logger: deps.logger,
-      genReqId: (req, res) => {
-        const given = req.headers['x-request-id'];
-        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      // No headers in the logs: they carry the supervisor key. The serializers read the raw
-      // request and response: wrapped ones copy every header of both first, which cost more
-      // than the rest of the request log.
-      wrapSerializers: false,
-      serializers: {
-        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: withoutTokens(req.url) }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-    }),
-  );
+  app.use(requestLog(deps.logger));
   app.use((req, res, next) => {
     const end = metrics.requestDuration.startTimer({ method: req.method });
     res.on('finish', () => end({ route: routeLabel(req.baseUrl, req.route?.path), status: String(res.statusCode) }));
     next();
   });
-  app.use(
-    helmet({
-      // The widget script is loaded by other sites.
-      crossOriginResourcePolicy: { policy: 'cross-origin' },
-    }),
-  );
-
-  app.use('/api', (_req, res, next) => {
+  // Pages (the widget, the demo page, the consoles) get helmet's full set. JSON answers get the
+  // headers that matter for an API (OWASP's REST list: no-store, a CSP that allows nothing and no
+  // framing, HSTS, nosniff, X-Frame-Options); the others only mean something for documents, and
+  // setting a dozen headers on every answer was a measurable share of the intake's CPU.
+  const pageHeaders = helmet({
+    // The widget script is loaded by other sites.
+    crossOriginResourcePolicy: { policy: 'cross-origin' },
+  });
+  const apiHeaders = helmet({
+    contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+    crossOriginResourcePolicy: { policy: 'cross-origin' },
+    crossOriginOpenerPolicy: false,
+    originAgentCluster: false,
+    referrerPolicy: false,
+    xDnsPrefetchControl: false,
+    xDownloadOptions: false,
+    xPermittedCrossDomainPolicies: false,
+    xXssProtection: false,
+    xFrameOptions: { action: 'deny' },
+  });
+  app.use((req, res, next) => {
+    if (!req.path.startsWith('/api/')) return pageHeaders(req, res, next);
     res.setHeader('Cache-Control', 'no-store');
-    next();
+    apiHeaders(req, res, next);
   });
 
   const json = express.json({ limit: deps.bodyLimit ?? '16kb', strict: true });
@@ -98,10 +90,6 @@ export function createHttpApp(deps: HttpAppDeps): Express {
   return app;
 }
 
-/** The agents' event stream takes a (short-lived) `?token=`; it stays out of the logs. */
-function withoutTokens(url: string): string {
-  return url.replace(/([?&]token=)[^&#]*/gi, '$1[redacted]');
-}
 
 function routeLabel(base: string, path: unknown): string {
   return typeof path === 'string' ? `${base}${path}` : 'unmatched';

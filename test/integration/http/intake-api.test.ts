@@ -38,6 +38,13 @@ describe('help-request intake over HTTP (real MariaDB and Redis)', () => {
     assert.equal(status.headers['cache-control'], 'no-store');
     assert.equal(status.headers.etag, undefined);
     assert.equal(status.headers['x-content-type-options'], 'nosniff');
+    assert.equal(status.headers['content-security-policy'], "default-src 'none';frame-ancestors 'none'");
+    assert.equal(status.headers['x-frame-options'], 'DENY');
+    assert.match(status.headers['strict-transport-security'] ?? '', /max-age=\d+/);
+    assert.equal(status.headers['referrer-policy'], undefined, 'document-only headers are for the pages');
+    const page = await request(h.app).get('/widget.js');
+    assert.match(page.headers['content-security-policy'] ?? '', /default-src 'self'/);
+    assert.equal(page.headers['referrer-policy'], 'no-referrer');
     await h.intake.settled();
     const row = await h.db.knex('help_requests').where({ id: res.body.id }).first();
     assert.equal(row.phone, '+14155552671');
