@@ -1,10 +1,10 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pino from 'pino';
 import { Registry } from 'prom-client';
 import { BullmqContactQueue } from '../../src/adapters/bullmq/bullmq-contact-queue';
 import { KnexHelpRequestRepository } from '../../src/adapters/db/help-request-repository';
 import { createHttpApp } from '../../src/adapters/http/create-http-app';
+import { createLogger } from '../../src/adapters/logging/logger';
 import { createRedisConnection, waitForRedis } from '../../src/adapters/redis/redis-connection';
 import { RedisRateLimiter } from '../../src/adapters/redis/redis-rate-limiter';
 import { IntakeService } from '../../src/app/intake/intake-service';
@@ -31,11 +31,12 @@ const clock: Clock = {
  * metrics, rate limits in Redis, MariaDB with the intake's one-query batches when `batches` is
  * given, the BullMQ combined list), listening on a loopback port.
  * Only the rate limits are raised, since every request of the bench comes from one address.
- * Logs go to /dev/null: their cost is measured, not their output.
+ * Logs go to /dev/null through the controller's own logger (redaction, buffered writes): their
+ * cost is measured, not their output.
  */
 export async function startIntakeServer(knex: Knex, redisUrl: string, prefix: string, batches?: Knex): Promise<IntakeServer> {
   const config = loadConfig({ NODE_ENV: 'test', RATE_LIMIT_PER_IP: '100000000', RATE_LIMIT_PER_NUMBER: '100000000' });
-  const logger = pino({ level: config.LOG_LEVEL }, pino.destination({ dest: '/dev/null', sync: false }));
+  const logger = createLogger({ level: config.LOG_LEVEL, destination: '/dev/null' });
   const redis = createRedisConnection(redisUrl, 'command', { logger });
   await waitForRedis(redis);
   const list = new BullmqContactQueue({ redis, prefix, logger });
