@@ -14,8 +14,9 @@ declare module 'http' {
 }
 
 /**
- * One log line per request, once it is answered (or abandoned by the client): id, method, path
- * (stream tokens redacted), status and time, at info, warn for 4xx, error for 5xx. Never headers:
+ * One log line per request, once it is answered or the client goes: id, method, path (stream
+ * tokens redacted), status and time, at info, warn for 4xx, error for 5xx; a stream the client
+ * closes at info, a request abandoned before any answer at warn. Never headers:
  * they carry the supervisor key and agents' tokens. The request id is echoed in `X-Request-Id`,
  * and `req.log` is a child logger bound to it, made only when something logs through it.
  *
@@ -38,7 +39,10 @@ export function requestLog(logger: Logger): RequestHandler {
       logged = true;
       const responseTime = Math.round(performance.now() - started);
       if (!res.writableFinished) {
-        logger.warn({ req: line, res: { statusCode: res.statusCode }, responseTime }, 'request aborted');
+        // A stream the client closed (the agents' event streams end this way) is normal; a client
+        // that gave up before any answer is worth a warning.
+        if (res.headersSent) logger.info({ req: line, res: { statusCode: res.statusCode }, responseTime }, 'request closed by the client');
+        else logger.warn({ req: line, responseTime }, 'request aborted before an answer');
         return;
       }
       const status = res.statusCode;

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
+import { Router } from 'express';
 import pino from 'pino';
 import request from 'supertest';
 import { SUPERVISOR_KEY, startIntake, type IntakeHarness } from './intake-harness';
@@ -15,8 +18,16 @@ describe('request log', () => {
     },
   });
 
+  // A stream that stays open, and an answer that never comes, both left by the client.
+  const slow = Router();
+  slow.get('/stream', (_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+    res.write(': open\n\n');
+  });
+  slow.get('/never', () => undefined);
+
   before(async () => {
-    h = await startIntake('reqlog', { app: { logger: pino({ level: 'info' }, sink) } });
+    h = await startIntake('reqlog', { app: { logger: pino({ level: 'info' }, sink), routers: [{ path: '/api/v1/slow', router: slow }] } });
   });
   after(async () => h.close());
 
@@ -48,6 +59,41 @@ describe('request log', () => {
     const all = JSON.stringify(lines);
     assert.ok(!all.includes(SUPERVISOR_KEY) && !all.includes('wrong-key') && !all.includes('secret-stream-token'), 'no key or token in the log');
     assert.ok(!all.includes('"headers"'), 'no headers in the log');
+  });
+
+  it('logs a stream the client closed at info, and a request left before any answer at warn', async () => {
+    const server = h.app.listen(0, '127.0.0.1');
+    await new Promise<void>((ready) => server.once('listening', () => ready()));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const leave = (path: string, id: string, afterHeaders: boolean) =>
+        new Promise<void>((done) => {
+          const req = httpRequest({ host: '127.0.0.1', port, path, headers: { 'X-Request-Id': id } }, (res) => {
+            res.once('data', () => req.destroy());
+          });
+          req.on('error', () => undefined);
+          req.on('close', () => done());
+          if (!afterHeaders) setTimeout(() => req.destroy(), 100);
+          req.end();
+        });
+      await leave('/api/v1/slow/stream', 'req-log-stream', true);
+      await leave('/api/v1/slow/never', 'req-log-never', false);
+      const waitFor = async (id: string) => {
+        for (let i = 0; i < 50; i++) {
+          const line = lines.find((l) => (l.req as { id?: string } | undefined)?.id === id);
+          if (line) return line;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        return undefined;
+      };
+      const stream = await waitFor('req-log-stream');
+      assert.deepEqual([stream?.level, stream?.msg, (stream?.res as { statusCode: number }).statusCode], [30, 'request closed by the client', 200]);
+      const never = await waitFor('req-log-never');
+      assert.deepEqual([never?.level, never?.msg], [40, 'request aborted before an answer']);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((done) => server.close(() => done()));
+    }
   });
 
   it('makes up a request id when the one given is not a plain token', async () => {
