@@ -5,6 +5,7 @@ import { MAX_PRIORITY, MIN_PRIORITY } from '../../domain/help-request';
 import type { ContactQueue, EntryKind, ListedEntry, ListEntry } from '../../ports/contact-queue';
 import type { Logger } from '../../ports/logger';
 import { luaCommand, type LuaCommand } from '../redis/lua-command';
+import { reportConnectionErrors } from '../redis/redis-connection';
 import { ADD, PROMOTE, READ, REMOVE, RESCHEDULE, TAKE } from './combined-list-scripts';
 
 /**
@@ -57,12 +58,7 @@ export class BullmqContactQueue implements ContactQueue {
     this.now = options.now ?? Date.now;
     const redis = options.redis;
     this.producer = redis.duplicate({ enableAutoPipelining: false, connectionName: redis.options.connectionName ? `${redis.options.connectionName}-bullmq` : undefined });
-    let lastReport = 0;
-    this.producer.on('error', (err: Error) => {
-      if (Date.now() - lastReport < 10_000) return;
-      lastReport = Date.now();
-      options.logger?.warn({ err }, 'combined-list producer connection error');
-    });
+    reportConnectionErrors(this.producer, options.logger, { role: 'combined-list producer' });
     this.scripts = {
       add: luaCommand(redis, 'ccListAdd', ADD),
       take: luaCommand(redis, 'ccListTake', TAKE),

@@ -68,7 +68,7 @@ export class EnqueuedFlags {
       while (this.pending.length > 0) {
         const batch = this.take(() => true);
         try {
-          await setFlags(this.knex, batch);
+          await flagsUpdate(this.knex, batch);
           for (const f of batch) f.resolve();
         } catch (err) {
           const error = this.translate(err);
@@ -93,6 +93,3 @@ function flagsUpdate(db: Knex, flags: readonly PendingFlag[]): Knex.QueryBuilder
   return db('help_requests').whereIn('id', flags.map((f) => f.id)).update({ enqueued: true });
 }
 
-async function setFlags(db: Knex, flags: readonly PendingFlag[]): Promise<void> {
-  await flagsUpdate(db, flags);
-}

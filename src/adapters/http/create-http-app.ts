@@ -90,7 +90,6 @@ export function createHttpApp(deps: HttpAppDeps): Express {
   return app;
 }
 
-
 function routeLabel(base: string, path: unknown): string {
   return typeof path === 'string' ? `${base}${path}` : 'unmatched';
 }

@@ -29,14 +29,18 @@ export function createRedisConnection(url: string, role: RedisRole, options: Red
       ? { maxRetriesPerRequest: 1, enableOfflineQueue: false, commandTimeout: options.commandTimeoutMs ?? 1500, enableAutoPipelining: true }
       : { maxRetriesPerRequest: null, enableReadyCheck: true };
   const redis = new IORedis(url, { ...common, ...roleOptions });
+  reportConnectionErrors(redis, options.logger, { role });
+  return redis;
+}
+
+/** Logs a connection's errors: one line per 10 s while Redis stays down, not one per reconnect attempt. */
+export function reportConnectionErrors(redis: Redis, logger: Logger | undefined, fields: Record<string, unknown>): void {
   let lastReport = 0;
   redis.on('error', (err: Error) => {
-    // One line per 10 s while Redis stays down, not one per reconnect attempt.
     if (Date.now() - lastReport < 10_000) return;
     lastReport = Date.now();
-    options.logger?.warn({ err, role }, 'Redis connection error');
+    logger?.warn({ err, ...fields }, 'Redis connection error');
   });
-  return redis;
 }
 
 /** Resolves once the connection is ready, or rejects after `timeoutMs`. */

@@ -1,5 +1,4 @@
 import type { AttemptOutcome } from '../../domain/call-outcome';
-import { nextCallableTime, zonesForDestination } from '../../domain/calling-hours';
 import type { CallbackSettings } from '../../domain/dialling-settings';
 import { REQUEST_STATUSES, type HelpRequest } from '../../domain/help-request';
 import type { AttemptRepository, ContactAttempt } from '../../ports/attempt-repository';
@@ -13,6 +12,7 @@ import { CallLeg } from './call-leg';
 import type { CallerAdmission } from './caller-admission';
 import { legIds, resultOf, type CallbackProgress } from './flow-context';
 import { awaitAnswer, runMenu, sayGoodbye } from './flow-steps';
+import { retryDueAt } from './settle-attempt';
 
 export interface ClickToCallFlowDeps {
   callControl: CallControl;
@@ -59,8 +59,7 @@ export async function runClickToCall(deps: ClickToCallFlowDeps, request: HelpReq
     const r = resultOf(leg!, 'rescheduled');
     const now = deps.clock.now();
     await deps.attempts.close(attempt.id, { outcome: 'rescheduled', endedAt: now, answeredAt: r.answeredAt, dialStatus: r.dialStatus, hangupCause: r.hangupCause });
-    const zones = zonesForDestination(request.phone, typeof request.context.timeZone === 'string' ? request.context.timeZone : null, settings.timeZone);
-    const dueAt = nextCallableTime(new Date(now.getTime() + settings.retry.rescheduled.delaySeconds * 1000), settings.callingWindow, zones);
+    const dueAt = retryDueAt(request, settings, now, settings.retry.rescheduled.delaySeconds);
     const scheduled = await deps.requests.transition(request.id, ['dialling'], { status: 'scheduled', dueAt, attempts: 1, outcome: 'rescheduled', context: { ...request.context, progress: 'rescheduled' } }, {
       actor: 'dialer',
       action: 'click-to-call.rescheduled',

@@ -1,4 +1,3 @@
-import { nextCallableTime, zonesForDestination } from '../../domain/calling-hours';
 import { INTERRUPTED_RETRY_SECONDS } from '../../domain/retry-policy';
 import type { AttemptRepository, ContactAttempt } from '../../ports/attempt-repository';
 import type { CallControl } from '../../ports/call-control';
@@ -9,6 +8,7 @@ import type { Logger } from '../../ports/logger';
 import { ignoreGone } from './call-leg';
 import type { QueueDialling } from './callback-dialer';
 import { legIds } from './flow-context';
+import { retryDueAt } from './settle-attempt';
 
 export interface InterruptedAttemptsDeps {
   attempts: AttemptRepository;
@@ -81,8 +81,7 @@ async function recoverOne(deps: InterruptedAttemptsDeps, attempt: ContactAttempt
     return true;
   }
   const { callback } = deps.queueDialling(request.queue);
-  const zones = zonesForDestination(request.phone, typeof request.context.timeZone === 'string' ? request.context.timeZone : null, callback.timeZone);
-  const dueAt = nextCallableTime(new Date(now.getTime() + INTERRUPTED_RETRY_SECONDS * 1000), callback.callingWindow, zones);
+  const dueAt = retryDueAt(request, callback, now, INTERRUPTED_RETRY_SECONDS);
   const updated = await deps.requests.transition(
     request.id,
     ['dialling', 'connected'],

@@ -1,4 +1,4 @@
-import { nextCallableTime } from '../../domain/calling-hours';
+import { nextCallableTime, zonesForDestination } from '../../domain/calling-hours';
 import type { CallbackSettings } from '../../domain/dialling-settings';
 import type { HelpRequest } from '../../domain/help-request';
 import { decideAfterAttempt, type FinalStatus } from '../../domain/retry-policy';
@@ -24,6 +24,15 @@ export interface FinishedAttempt {
   result: FlowResult;
   agent: ReservedAgent | null;
   settle(outcome: ReservationOutcome): Promise<void>;
+}
+
+/**
+ * When a request put back after `delaySeconds` may be called again: after the delay, inside the
+ * calling window in its number's zones (or the time zone the request names).
+ */
+export function retryDueAt(request: HelpRequest, settings: CallbackSettings, now: Date, delaySeconds: number): Date {
+  const zones = zonesForDestination(request.phone, typeof request.context.timeZone === 'string' ? request.context.timeZone : null, settings.timeZone);
+  return nextCallableTime(new Date(now.getTime() + delaySeconds * 1000), settings.callingWindow, zones);
 }
 
 /**
