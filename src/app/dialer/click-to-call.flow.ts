@@ -56,10 +56,8 @@ export async function runClickToCall(deps: ClickToCallFlowDeps, request: HelpReq
     log.info({ outcome }, 'ring-me-now attempt ended');
   };
   const callBackLater = async () => {
-    const r = resultOf(leg!, 'rescheduled');
-    const now = deps.clock.now();
-    await deps.attempts.close(attempt.id, { outcome: 'rescheduled', endedAt: now, answeredAt: r.answeredAt, dialStatus: r.dialStatus, hangupCause: r.hangupCause });
-    const dueAt = retryDueAt(request, settings, now, settings.retry.rescheduled.delaySeconds);
+    await close('rescheduled', null);
+    const dueAt = retryDueAt(request, settings, deps.clock.now(), settings.retry.rescheduled.delaySeconds);
     const scheduled = await deps.requests.transition(request.id, ['dialling'], { status: 'scheduled', dueAt, attempts: 1, outcome: 'rescheduled', context: { ...request.context, progress: 'rescheduled' } }, {
       actor: 'dialer',
       action: 'click-to-call.rescheduled',
