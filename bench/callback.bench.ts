@@ -30,9 +30,10 @@ import { startSimulator } from '../src/simulator';
 import { createTestDatabase } from '../test/support/db';
 import { TEST_REDIS_URL, uniquePrefix } from '../test/support/redis';
 import { distinctPhoneNumbers } from './support/phone-numbers';
+import { positive } from './support/env';
 
-const N = Number(process.env.BENCH_CALLBACKS ?? 300);
-const WARMUP = Number(process.env.BENCH_WARMUP ?? 30);
+const N = positive('BENCH_CALLBACKS', 300);
+const WARMUP = positive('BENCH_WARMUP', 30);
 const TARGET = 1.3;
 
 const quiet: Logger = { child: () => quiet, trace() {}, debug() {}, info() {}, warn() {}, error() {} };

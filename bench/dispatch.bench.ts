@@ -41,6 +41,7 @@ import { FakeCallControl } from '../test/support/fake-call-control';
 import { TEST_REDIS_URL, uniquePrefix } from '../test/support/redis';
 import { percentile, runLoad } from './support/load-runner';
 import { distinctPhoneNumbers } from './support/phone-numbers';
+import { positive } from './support/env';
 
 const CONTACTS = positive('BENCH_CONTACTS', 10_000);
 const DISPATCHES = positive('BENCH_DISPATCHES', 200);
@@ -57,14 +58,6 @@ const clock: Clock = {
   clearTimeout: (h) => clearTimeout(h as unknown as NodeJS.Timeout),
 };
 const quiet: Logger = { child: () => quiet, trace() {}, debug() {}, info() {}, warn() {}, error: (o, m) => process.env.BENCH_DEBUG && console.error(m, o) };
-
-function positive(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name}: must be a positive integer, got ${raw}`);
-  return n;
-}
 
 interface Dispatch {
   kind: 'caller' | 'callback';

@@ -22,6 +22,7 @@ import { runLoad, type LoadResult } from './support/load-runner';
 import { distinctPhoneNumbers } from './support/phone-numbers';
 import { insertHelpRequestRows } from './support/plain-insert';
 import { measureCpu, namedProcessCpu, pidCpu, selfCpu, type CpuSource } from './support/process-cpu';
+import { positive } from './support/env';
 
 const REQUESTS = positive('BENCH_REQUESTS', 3000);
 const CONCURRENCY = positive('BENCH_CONCURRENCY', 32);
@@ -30,14 +31,6 @@ const WARMUP = positive('BENCH_WARMUP', 3000);
 const TARGET_RATE_RATIO = 0.7;
 const TARGET_P99_DELTA_MS = 5;
 const PAGE_URL = 'https://shop.example.com/plans/fiber-1000?ref=bench';
-
-function positive(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name}: must be a positive integer, got ${raw}`);
-  return n;
-}
 
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
