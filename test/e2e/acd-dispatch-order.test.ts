@@ -2,8 +2,7 @@ import { strict as assert } from 'node:assert';
 import { startController } from '../../src/compose';
 import { loadConfig } from '../../src/config/config';
 import { CenterConfigError } from '../../src/domain/center-config';
-import { createTestDatabase, type TestDatabase } from '../support/db';
-import { emptyTables, startAcdStack, type AcdStack, type AcdStackOptions } from '../support/e2e-acd-stack';
+import { acdStackPerTest, type AcdStack } from '../support/e2e-acd-stack';
 import { agentStates, callerSaw, requestOf, servedOrder } from '../support/e2e-acd-probes';
 import { TEST_REDIS_URL } from '../support/redis';
 
@@ -23,22 +22,7 @@ const customer = (phone: string) => ({ match: phone, result: 'answer' as const, 
  */
 describe('ACD end to end: who is served first', function () {
   this.timeout(60_000);
-  let db: TestDatabase;
-  let stack: AcdStack | null = null;
-
-  before(async () => {
-    db = await createTestDatabase('acde2eorder');
-  });
-  afterEach(async () => {
-    await stack?.stop();
-    stack = null;
-    await emptyTables(db.knex);
-  });
-  after(async () => {
-    await db?.drop();
-  });
-
-  const start = async (o: Omit<AcdStackOptions, 'databaseUrl' | 'label'> = {}) => (stack = await startAcdStack({ label: 'acdorder', databaseUrl: db.url, ...o }));
+  const { start, databaseUrl } = acdStackPerTest('acdorder');
   const inQueue = (s: AcdStack, phone: string, channel = 'inbound') => s.until(`${phone} in the queue`, () => requestOf(s.knex, { phone, channel }));
   async function allDone(s: AcdStack, ids: string[]): Promise<void> {
     try {
@@ -165,7 +149,7 @@ describe('ACD end to end: who is served first', function () {
   });
 
   it('a center file with a bad IVR menu is refused at load, naming each problem', async () => {
-    const config = loadConfig({ DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, LOG_LEVEL: 'silent', CONTACT_CENTER_CONFIG: `${__dirname}/../fixtures/acd-e2e-bad-center.yaml` });
+    const config = loadConfig({ DATABASE_URL: databaseUrl(), REDIS_URL: TEST_REDIS_URL, LOG_LEVEL: 'silent', CONTACT_CENTER_CONFIG: `${__dirname}/../fixtures/acd-e2e-bad-center.yaml` });
     await assert.rejects(startController(config, { listen: false }), (err: unknown) => {
       assert.ok(err instanceof CenterConfigError);
       assert.match(err.message, /menus\.main\.options\.1\.queue: unknown queue 'billing'/);

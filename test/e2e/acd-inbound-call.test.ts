@@ -1,6 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { createTestDatabase, type TestDatabase } from '../support/db';
-import { emptyTables, startAcdStack, type AcdStack, type AcdStackOptions } from '../support/e2e-acd-stack';
+import { acdStackPerTest } from '../support/e2e-acd-stack';
 import { agentStates, callerSaw, legsToAgent, requestOf } from '../support/e2e-acd-probes';
 
 /**
@@ -10,22 +9,7 @@ import { agentStates, callerSaw, legsToAgent, requestOf } from '../support/e2e-a
  */
 describe('ACD end to end: a caller through IVR, hold and an agent', function () {
   this.timeout(60_000);
-  let db: TestDatabase;
-  let stack: AcdStack | null = null;
-
-  before(async () => {
-    db = await createTestDatabase('acde2ecall');
-  });
-  afterEach(async () => {
-    await stack?.stop();
-    stack = null;
-    await emptyTables(db.knex);
-  });
-  after(async () => {
-    await db?.drop();
-  });
-
-  const start = async (o: Omit<AcdStackOptions, 'databaseUrl' | 'label'> = {}) => (stack = await startAcdStack({ label: 'acdcall', databaseUrl: db.url, ...o }));
+  const { start } = acdStackPerTest('acdcall');
 
   it('caller -> IVR -> queue -> announcement -> agent rings -> bridged -> agent hangs up -> wrap-up -> available', async function () {
     const s = await start({ agents: { alice: { result: 'answer', answerAfterMs: 2000, hangupAfterMs: 20_000 } } });

@@ -15,6 +15,7 @@ import { loadConfig } from '../../src/config/config';
 import type { CenterConfig } from '../../src/domain/center-config';
 import type { FarEndScript, InboundCallRequest, SimControl } from '../../src/simulator';
 import { startAriTarget, type AriTarget } from './ari-target';
+import { createTestDatabase, type TestDatabase } from './db';
 import { TEST_REDIS_URL, uniquePrefix } from './redis';
 import { scaledClock } from './e2e-scaled-clock';
 
@@ -124,6 +125,30 @@ export async function startAcdStack(o: AcdStackOptions): Promise<AcdStack> {
     await target.close();
     throw err;
   }
+}
+
+/**
+ * The hooks of an ACD end-to-end suite: one database for the suite, emptied after each test, and
+ * at most one stack per test, stopped after it. Call from the suite's `describe`.
+ */
+export function acdStackPerTest(label: string): { start(o?: Omit<AcdStackOptions, 'databaseUrl' | 'label'>): Promise<AcdStack>; databaseUrl(): string } {
+  let db: TestDatabase | undefined;
+  let stack: AcdStack | null = null;
+  before(async () => {
+    db = await createTestDatabase(label);
+  });
+  afterEach(async () => {
+    await stack?.stop();
+    stack = null;
+    if (db) await emptyTables(db.knex);
+  });
+  after(async () => {
+    await db?.drop();
+  });
+  return {
+    start: async (o = {}) => (stack = await startAcdStack({ label, databaseUrl: db!.url, ...o })),
+    databaseUrl: () => db!.url,
+  };
 }
 
 /** Empties every table the migrations made (the suite's database is reused between tests). */
