@@ -4,6 +4,9 @@ import { createAriCallControl } from '../../src/adapters/ari/create-ari-call-con
 import { CallControlUnavailableError } from '../../src/domain/errors';
 import { FakeAriClient, ManualScheduler, flush, silentLogger } from './ari-fake-client';
 
+/** A connection that gives up on a connect after 20 ms and never sends heartbeats. */
+const QUICK = { url: 'http://127.0.0.1:8088', user: 'u', password: 'p', app: 'contact-center', requestTimeoutMs: 50, connectTimeoutMs: 20, logger: silentLogger, heartbeatMs: 0 };
+
 function setup(opts: { failFirst?: number; heartbeatMs?: number; connectTimeoutMs?: number } = {}) {
   const clients: FakeAriClient[] = [];
   let failures = opts.failFirst ?? 0;
@@ -122,14 +125,7 @@ describe('ARI connection', () => {
     const scheduler = new ManualScheduler();
     let attempt = 0;
     const handle = createAriCallControl({
-      url: 'http://127.0.0.1:8088',
-      user: 'u',
-      password: 'p',
-      app: 'contact-center',
-      requestTimeoutMs: 50,
-      connectTimeoutMs: 20,
-      logger: silentLogger,
-      heartbeatMs: 0,
+      ...QUICK,
       schedule: scheduler.schedule,
       random: () => 1,
       connect: () => {
@@ -161,14 +157,7 @@ describe('ARI connection', () => {
   it('stop() on a client whose start() never ran does not throw (ari-client would)', async () => {
     const clients: FakeAriClient[] = [];
     const handle = createAriCallControl({
-      url: 'http://127.0.0.1:8088',
-      user: 'u',
-      password: 'p',
-      app: 'contact-center',
-      requestTimeoutMs: 50,
-      connectTimeoutMs: 20,
-      logger: silentLogger,
-      heartbeatMs: 0,
+      ...QUICK,
       schedule: new ManualScheduler().schedule,
       connect: () => new Promise(() => {}),
     });
