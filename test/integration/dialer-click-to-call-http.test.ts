@@ -6,25 +6,17 @@ import { errorHandler, notFoundHandler } from '../../src/adapters/http/http-erro
 import { ClickToCallService } from '../../src/app/dialer/click-to-call';
 import { DestinationPolicy } from '../../src/domain/destination-policy';
 import { parseCallbackSettings } from '../../src/domain/dialling-settings';
-import type { RateLimiter } from '../../src/ports/rate-limiter';
 import { FakeCallControl, flush } from '../support/fake-call-control';
 import { MemoryContactQueue } from '../support/acd-memory';
 import { FakeClock } from '../support/fake-clock';
-import { MemoryAttempts, MemoryRequests, silentLogger } from '../unit/dialer-support';
+import { MemoryAttempts, MemoryRateLimiter, MemoryRequests, silentLogger } from '../unit/dialer-support';
 
 /** The "ring me now" route over HTTP (supertest), with the service on fakes behind it. */
 function app(opts: { agents?: number; perIp?: number } = {}) {
   const clock = new FakeClock('2030-01-07T12:00:00.000Z');
   const cc = new FakeCallControl();
   const requests = new MemoryRequests(() => clock.now());
-  const counts = new Map<string, number>();
-  const rateLimiter: RateLimiter = {
-    consume: async (key, limit) => {
-      const n = (counts.get(key) ?? 0) + 1;
-      counts.set(key, n);
-      return { allowed: n <= limit, remaining: Math.max(0, limit - n), retryAfterSeconds: 42 };
-    },
-  };
+  const rateLimiter = new MemoryRateLimiter(42);
   let seq = 0;
   const service = new ClickToCallService({
     callControl: cc,

@@ -4,11 +4,10 @@ import { ClickToCallService, NoAgentsError } from '../../src/app/dialer/click-to
 import { DestinationPolicy } from '../../src/domain/destination-policy';
 import { parseCallbackSettings } from '../../src/domain/dialling-settings';
 import { ConflictError, ForbiddenDestinationError, RateLimitedError } from '../../src/domain/errors';
-import type { RateLimiter } from '../../src/ports/rate-limiter';
 import { FakeCallControl, flush } from '../support/fake-call-control';
 import { MemoryContactQueue } from '../support/acd-memory';
 import { FakeClock } from '../support/fake-clock';
-import { MemoryAttempts, MemoryRequests, silentLogger } from './dialer-support';
+import { MemoryAttempts, MemoryRateLimiter, MemoryRequests, silentLogger } from './dialer-support';
 
 function harness(opts: { agents?: number; limit?: number } = {}) {
   const clock = new FakeClock('2030-01-07T12:00:00.000Z');
@@ -23,14 +22,7 @@ function harness(opts: { agents?: number; limit?: number } = {}) {
       return new Promise((resolve) => (finishHold = resolve));
     },
   };
-  const counts = new Map<string, number>();
-  const rateLimiter: RateLimiter = {
-    consume: async (key, limit) => {
-      const n = (counts.get(key) ?? 0) + 1;
-      counts.set(key, n);
-      return { allowed: n <= limit, remaining: Math.max(0, limit - n), retryAfterSeconds: 60 };
-    },
-  };
+  const rateLimiter = new MemoryRateLimiter(60);
   let seq = 0;
   const list = new MemoryContactQueue(clock);
   const service = new ClickToCallService({

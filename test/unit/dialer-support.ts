@@ -5,6 +5,7 @@ import type { AttemptRepository, AttemptResult, ContactAttempt, NewAttempt } fro
 import type { AuditEntry, CreateResult, HelpRequestPatch, HelpRequestRepository, NewHelpRequest } from '../../src/ports/help-request-repository';
 import type { Logger } from '../../src/ports/logger';
 import type { MailMessage, Mailer } from '../../src/ports/mailer';
+import type { RateLimitDecision, RateLimiter } from '../../src/ports/rate-limiter';
 
 /** In-memory help requests with the same conditional-transition semantics as the MySQL repository. */
 export class MemoryRequests implements Pick<HelpRequestRepository, 'create' | 'findById' | 'transition' | 'findByStatus' | 'audit' | 'auditTrail'> {
@@ -118,6 +119,17 @@ export class MemoryAttempts implements AttemptRepository {
     const r = this.rows.find((x) => x.id === id);
     if (!r) throw new Error(`no attempt ${id}`);
     return r;
+  }
+}
+
+/** Counts per key for ever (no window); a refusal answers the Retry-After given. */
+export class MemoryRateLimiter implements RateLimiter {
+  private readonly counts = new Map<string, number>();
+  constructor(private readonly retryAfterSeconds: number) {}
+  async consume(key: string, limit: number): Promise<RateLimitDecision> {
+    const n = (this.counts.get(key) ?? 0) + 1;
+    this.counts.set(key, n);
+    return { allowed: n <= limit, remaining: Math.max(0, limit - n), retryAfterSeconds: this.retryAfterSeconds };
   }
 }
 
