@@ -6,6 +6,7 @@ import { CallerGoneError, ChannelIo } from './channel-io';
 import type { InboundDeps } from './inbound-deps';
 import { keepMyPlace } from './keep-my-place';
 import { leaveVoiceMessage } from './voice-message';
+import { callerRequest } from './caller-request';
 
 export const INBOUND_FLOW = 'inbound';
 
@@ -125,23 +126,7 @@ export class InboundFlow {
     const requestId = this.deps.newRequestId();
     const q = dispatcher.queueConfig(queueId);
     await requests.create(
-      {
-        id: requestId,
-        channel: 'inbound',
-        queue: queueId,
-        phone: callerNumber || null,
-        sipUri: null,
-        name: null,
-        email: null,
-        pageUrl: null,
-        message: null,
-        priority,
-        arrivalAt: now,
-        preferredAt: null,
-        dueAt: now,
-        status: 'queued',
-        context: { ivrChoices: choices, callId },
-      },
+      callerRequest({ id: requestId, channel: 'inbound', queue: queueId, phone: callerNumber || null, priority, arrivalAt: now, dueAt: now, context: { ivrChoices: choices, callId } }),
       { actor: `ivr:${callId}`, action: 'caller-queued', entityType: 'help_request', entityId: requestId },
     );
     const holdSession = new CallerHold(this.deps, io, q, requestId, callerNumber, callId, now, priority, choices);

@@ -1,6 +1,7 @@
 import { DomainError } from '../../domain/errors';
 import type { ChannelIo } from './channel-io';
 import type { InboundDeps } from './inbound-deps';
+import { callerRequest } from './caller-request';
 
 export interface KeepMyPlaceInput {
   queue: string;
@@ -26,23 +27,16 @@ export async function keepMyPlace(deps: InboundDeps, io: ChannelIo, input: KeepM
   if (!phone || !stillWanted()) return null;
   const now = deps.clock.now();
   const { request, created } = await deps.requests.create(
-    {
+    callerRequest({
       id: deps.newRequestId(),
       channel: 'ivr',
       queue: input.queue,
       phone,
-      sipUri: null,
-      name: null,
-      email: null,
-      pageUrl: null,
-      message: null,
       priority: input.priority,
       arrivalAt: input.arrivalAt,
-      preferredAt: null,
       dueAt: now,
-      status: 'queued',
       context: { ivrChoices: input.ivrChoices, callerId: input.callerNumber, callId: input.callId, convertedFrom: input.holdingRequestId ?? null },
-    },
+    }),
     { actor: `ivr:${input.callId}`, action: 'callback-requested', entityType: 'help_request', entityId: input.holdingRequestId ?? input.callId },
   );
   if (created) {

@@ -1,6 +1,7 @@
 import { DomainError } from '../../domain/errors';
 import type { ChannelIo } from './channel-io';
 import type { InboundDeps } from './inbound-deps';
+import { callerRequest } from './caller-request';
 
 /**
  * "Leave a message": beep, record until `#`, silence, the queue's maximum length or hang-up;
@@ -31,23 +32,16 @@ export async function leaveVoiceMessage(
     if (!(err instanceof DomainError)) throw err;
   }
   const { request } = await deps.requests.create(
-    {
+    callerRequest({
       id: requestId,
       channel: 'voicemail',
       queue: q.id,
       phone,
-      sipUri: null,
-      name: null,
-      email: null,
-      pageUrl: null,
-      message: null,
       priority: q.priority,
       arrivalAt: now,
-      preferredAt: null,
       dueAt: now,
-      status: 'queued',
       context: { recording: name, durationSeconds: result.durationSeconds, callerId: input.callerNumber, ivrChoices: input.ivrChoices, callId: input.callId },
-    },
+    }),
     { actor: `ivr:${input.callId}`, action: 'voice-message', entityType: 'help_request', entityId: requestId },
   );
   await deps.queue.add({ requestId: request.id, queue: request.queue, kind: 'callback', priority: request.priority, arrivalAt: request.arrivalAt, dueAt: now });
