@@ -14,10 +14,11 @@ import { CallbackDialer } from '../../src/app/dialer/callback-dialer';
 import { DialerSweeper } from '../../src/app/dialer/dialer-sweeper';
 import { DestinationPolicy } from '../../src/domain/destination-policy';
 import { parseCallbackSettings, type CallbackMode, type CallbackSettingsInput } from '../../src/domain/dialling-settings';
-import { DEFAULT_PRIORITY, type HelpRequest } from '../../src/domain/help-request';
+import type { HelpRequest } from '../../src/domain/help-request';
 import type { Clock, TimerHandle } from '../../src/ports/clock';
 import type { Logger } from '../../src/ports/logger';
 import type { ReservationOutcome, ReservedAgent } from '../../src/app/acd/dispatch-contract';
+import { newRequest } from '../unit/dialer-support';
 
 export const systemClock: Clock = {
   now: () => new Date(),
@@ -99,27 +100,7 @@ export async function startDialerStack(o: StackOptions): Promise<DialerStack> {
 /** A committed callback request in 'reserved' (as the dispatcher leaves it), listed in the combined list. */
 export async function reservedRequest(stack: Pick<DialerStack, 'requests' | 'list'>, id: string, over: Partial<HelpRequest> = {}): Promise<HelpRequest> {
   const now = new Date();
-  const { request } = await stack.requests.create(
-    {
-      id,
-      channel: 'pstn',
-      queue: 'support',
-      phone: '+442079460123',
-      sipUri: null,
-      name: 'Ada',
-      email: null,
-      pageUrl: null,
-      message: null,
-      priority: DEFAULT_PRIORITY,
-      arrivalAt: now,
-      preferredAt: null,
-      dueAt: now,
-      status: 'reserved',
-      context: {},
-      ...over,
-    },
-    { actor: 'test', action: 'create', entityType: 'help_request', entityId: id },
-  );
+  const { request } = await stack.requests.create(newRequest(now, { id, email: null, message: null, ...over }), { actor: 'test', action: 'create', entityType: 'help_request', entityId: id });
   await stack.list.add({ requestId: id, queue: request.queue, kind: 'callback', priority: request.priority, arrivalAt: request.arrivalAt, dueAt: request.dueAt });
   await stack.list.take([request.queue], 'test-dispatcher');
   return request;
