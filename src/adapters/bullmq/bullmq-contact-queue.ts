@@ -1,4 +1,4 @@
-import { Queue, Worker, type Job } from 'bullmq';
+import { Queue, Worker, type Job, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { ConflictError, DomainError, NotFoundError, UnavailableError, ValidationError } from '../../domain/errors';
 import { MAX_PRIORITY, MIN_PRIORITY } from '../../domain/help-request';
@@ -35,6 +35,12 @@ export interface BullmqContactQueueOptions {
 
 type Stored = { r: string; q: string; k: EntryKind; p: string; a: string; d: string; h?: string };
 
+interface PendingJob {
+  stored: Stored;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
 const NAME = /^[A-Za-z0-9_-]{1,64}$/;
 const UNAVAILABLE = 'the combined list is unavailable';
 
@@ -52,6 +58,8 @@ export class BullmqContactQueue implements ContactQueue {
    * request (rate limits, list add), a measurable share of the intake's CPU.
    */
   private readonly producer: Redis;
+  /** Jobs of entries added in this tick, created together at its end. */
+  private readonly jobBatch: PendingJob[] = [];
   private closed = false;
 
   constructor(private readonly options: BullmqContactQueueOptions) {
@@ -105,12 +113,41 @@ export class BullmqContactQueue implements ContactQueue {
       d: String(entry.dueAt.getTime()),
     };
     const k = this.keys(entry.queue);
-    // Both idempotent (BullMQ ignores an add whose job id exists), so they go out together.
+    // Both idempotent (BullMQ ignores an add whose job id exists), so they go out together. The
+    // index scripts of one tick share a write (the command connection pipelines them), and so do
+    // the jobs (see addJobSoon).
     const [position] = await Promise.all([
       this.redisCall(() => this.scripts.add([k.entries, k.due, k.sched], [entry.requestId, JSON.stringify(stored), String(this.now())])),
-      this.ensureJob(entry.queue, stored, false),
+      this.addJobSoon(stored),
     ]);
     return Number(position) > 0 ? Number(position) : null;
+  }
+
+  /**
+   * Creates the entry's job together with those of the other entries added in the same tick: the
+   * requests of one intake batch are committed together and listed together, and their jobs then
+   * go to Redis as one pipeline per queue (BullMQ's addBulk) instead of a round trip each.
+   */
+  private addJobSoon(stored: Stored): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (this.jobBatch.length === 0) process.nextTick(() => this.flushJobs());
+      this.jobBatch.push({ stored, resolve, reject });
+    });
+  }
+
+  private flushJobs(): void {
+    const byQueue = new Map<string, PendingJob[]>();
+    for (const job of this.jobBatch.splice(0)) {
+      const jobs = byQueue.get(job.stored.q);
+      if (jobs) jobs.push(job);
+      else byQueue.set(job.stored.q, [job]);
+    }
+    for (const [queue, jobs] of byQueue) {
+      void this.redisCall(() => this.queue(queue).addBulk(jobs.map(({ stored }) => ({ name: 'entry', data: toEntry(stored), opts: this.jobOptions(stored) })))).then(
+        () => jobs.forEach((j) => j.resolve()),
+        (err: unknown) => jobs.forEach((j) => j.reject(err)),
+      );
+    }
   }
 
   async take(queues: readonly string[], holder: string): Promise<ListEntry | null> {
@@ -238,10 +275,12 @@ export class BullmqContactQueue implements ContactQueue {
   private async ensureJob(queue: string, stored: Stored, replace: boolean): Promise<void> {
     const q = this.queue(queue);
     if (replace) await this.removeJob(queue, stored.r);
+    await this.redisCall(() => q.add('entry', toEntry(stored), this.jobOptions(stored)));
+  }
+
+  private jobOptions(stored: Stored): JobsOptions {
     const delay = Math.max(0, Number(stored.d) - this.now());
-    await this.redisCall(() =>
-      q.add('entry', toEntry(stored), { jobId: stored.r, priority: Number(stored.p), delay, removeOnComplete: false, removeOnFail: false, attempts: 3, backoff: { type: 'exponential', delay: 500 } }),
-    );
+    return { jobId: stored.r, priority: Number(stored.p), delay, removeOnComplete: false, removeOnFail: false, attempts: 3, backoff: { type: 'exponential', delay: 500 } };
   }
 
   private async removeJob(queue: string, requestId: string): Promise<void> {

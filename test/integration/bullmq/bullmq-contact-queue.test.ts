@@ -92,6 +92,28 @@ describe('BullmqContactQueue (real Redis)', function () {
     assert.equal(job.priority, '5');
   });
 
+  it('entries added in one tick, across queues, each get their own job with their own timing', async () => {
+    const now = T0 + 60_000;
+    const q = await open(() => now);
+    const added = await Promise.all([
+      q.add(entry('hr_t1', 5, 0)),
+      q.add(entry('hr_t2', 2, 10)),
+      q.add(entry('hr_t3', 5, 20, { queue: 'sales' })),
+      q.add(entry('hr_t4', 5, 30, { dueAt: new Date(now + 3_600_000) })),
+      q.add(entry('hr_t1', 1, 40)), // the same request twice in one tick: still one entry, one job
+    ]);
+    // Each add answers the position at its own turn: hr_t2 (a higher band) went ahead of hr_t1 after.
+    assert.deepEqual(added, [1, 1, 1, null, 2]);
+    const job = async (queue: string, id: string) => redis.hgetall(`${prefix}:${queue}:${id}`);
+    assert.equal((await job('support', 'hr_t1')).priority, '5');
+    assert.equal((await job('support', 'hr_t2')).priority, '2');
+    assert.equal((await job('sales', 'hr_t3')).priority, '5');
+    assert.equal((await job('support', 'hr_t4')).delay, '3600000');
+    assert.equal(await redis.zscore(`${prefix}:support:delayed`, 'hr_t4') !== null, true);
+    assert.deepEqual((await q.list('support')).map((e) => [e.requestId, e.state]), [['hr_t2', 'waiting'], ['hr_t1', 'waiting'], ['hr_t4', 'scheduled']]);
+    assert.deepEqual((await q.list('sales')).map((e) => e.requestId), ['hr_t3']);
+  });
+
   it('a priority change reorders the list', async () => {
     const q = await open(() => T0 + 60_000);
     await q.add(entry('hr_1', 5, 0));
