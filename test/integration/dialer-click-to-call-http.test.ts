@@ -39,7 +39,7 @@ function app(opts: { agents?: number; perIp?: number } = {}) {
   const http = express();
   http.use('/api/v1/click-to-call', express.json(), clickToCallRoutes({ service, requests, publicBaseUrl: 'https://help.example.com/', allowedOrigins: ['https://shop.example.com'] }));
   http.use(notFoundHandler);
-  http.use(errorHandler);
+  http.use(errorHandler(silentLogger));
   return { http, cc, requests };
 }
 

@@ -8,7 +8,7 @@ import { helpRequestsRouter } from './help-requests-router';
 import { errorHandler, notFoundHandler } from './http-errors';
 import { httpMetrics } from './http-metrics';
 import { publicCors } from './public-cors';
-import { requestLog } from './request-log';
+import { requestLog, routeBase } from './request-log';
 import { supervisorRouter } from './supervisor-router';
 
 export interface HttpAppDeps {
@@ -46,12 +46,7 @@ export function createHttpApp(deps: HttpAppDeps): Express {
   app.set('etag', false);
   const metrics = httpMetrics(deps.registry);
 
-  app.use(requestLog(deps.logger));
-  app.use((req, res, next) => {
-    const end = metrics.requestDuration.startTimer({ method: req.method });
-    res.on('finish', () => end({ route: routeLabel(req.baseUrl, req.route?.path), status: String(res.statusCode) }));
-    next();
-  });
+  app.use(requestLog(deps.logger, metrics));
   // Pages (the widget, the demo page, the consoles) get helmet's full set. JSON answers get the
   // headers that matter for an API (OWASP's REST list: no-store, a CSP that allows nothing and no
   // framing, HSTS, nosniff, X-Frame-Options); the others only mean something for documents, and
@@ -79,17 +74,13 @@ export function createHttpApp(deps: HttpAppDeps): Express {
   });
 
   const json = express.json({ limit: deps.bodyLimit ?? '16kb', strict: true });
-  app.use('/api/v1/help-requests', publicCors(deps.widgetAllowedOrigins), json, helpRequestsRouter({ intake: deps.intake, metrics, supervisorApiKey: deps.supervisorApiKey, publicBaseUrl: deps.publicBaseUrl, isDraining: deps.isDraining }));
-  app.use('/api/v1', json, supervisorRouter({ intake: deps.intake, supervisorApiKey: deps.supervisorApiKey, defaultQueue: deps.defaultQueue }));
+  app.use('/api/v1/help-requests', routeBase, publicCors(deps.widgetAllowedOrigins), json, helpRequestsRouter({ intake: deps.intake, metrics, supervisorApiKey: deps.supervisorApiKey, publicBaseUrl: deps.publicBaseUrl, isDraining: deps.isDraining }));
+  app.use('/api/v1', routeBase, json, supervisorRouter({ intake: deps.intake, supervisorApiKey: deps.supervisorApiKey, defaultQueue: deps.defaultQueue }));
   app.use(healthRouter({ checks: deps.readiness, registry: deps.registry, checkTimeoutMs: deps.checkTimeoutMs, isDraining: deps.isDraining }));
-  for (const { path, router } of deps.routers ?? []) app.use(path, json, router);
+  for (const { path, router } of deps.routers ?? []) app.use(path, routeBase, json, router);
   if (deps.staticDir) app.use(express.static(deps.staticDir, { index: 'index.html', maxAge: '5m', fallthrough: true }));
 
   app.use(notFoundHandler);
-  app.use(errorHandler);
+  app.use(errorHandler(deps.logger));
   return app;
-}
-
-function routeLabel(base: string, path: unknown): string {
-  return typeof path === 'string' ? `${base}${path}` : 'unmatched';
 }

@@ -96,6 +96,26 @@ describe('request log', () => {
     }
   });
 
+  it('times each request by method, route pattern and status, never by raw path', async () => {
+    const before = await h.registry.getSingleMetricAsString('cc_http_request_duration_seconds');
+    const count = (text: string, labels: string) => Number(new RegExp(`cc_http_request_duration_seconds_count\\{${labels}\\} (\\d+)`).exec(text)?.[1] ?? 0);
+    const created = { method: 'POST', route: '/api/v1/help-requests/', status: '201' };
+    const missing = { method: 'GET', route: '/api/v1/help-requests/:id', status: '404' };
+    const label = (l: Record<string, string>) => Object.entries(l).map(([k, v]) => `${k}="${v}"`).join(',');
+    assert.equal((await request(h.app).post('/api/v1/help-requests').send({ channel: 'pstn', phone: '(415) 555-2672' })).status, 201);
+    assert.equal((await request(h.app).get('/api/v1/help-requests/hr_unknown0000000000000001')).status, 404);
+    assert.equal((await request(h.app).get('/no/such/page')).status, 404);
+    // The line is written on 'close', just after the answer reached the client.
+    let after = '';
+    for (let i = 0; i < 50 && count(after, label({ method: 'GET', route: 'unmatched', status: '404' })) <= count(before, label({ method: 'GET', route: 'unmatched', status: '404' })); i++) {
+      after = await h.registry.getSingleMetricAsString('cc_http_request_duration_seconds');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.equal(count(after, label(created)), count(before, label(created)) + 1);
+    assert.equal(count(after, label(missing)), count(before, label(missing)) + 1);
+    assert.ok(!after.includes('hr_unknown'), 'no raw path in the labels');
+  });
+
   it('makes up a request id when the one given is not a plain token', async () => {
     const res = await request(h.app).get('/api/v1/help-requests/hr_unknown0000000000000000').set('X-Request-Id', 'bad id with spaces {}');
     const id = res.headers['x-request-id'] as string;
