@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { Express, Router } from 'express';
+import type { Router } from 'express';
 import type { Redis } from 'ioredis';
 import type { Knex } from 'knex';
 import type { Logger as PinoLogger } from 'pino';
@@ -21,7 +21,7 @@ import { CompositeCustomerLookup } from './adapters/crm/composite-customer-looku
 import { HttpCustomerLookup } from './adapters/crm/http-customer-lookup';
 import { acdSupervisorRouter } from './adapters/http/acd-supervisor-routes';
 import { agentRouter } from './adapters/http/agent-routes';
-import { createHttpApp } from './adapters/http/create-http-app';
+import { createHttpApp, type HttpApp } from './adapters/http/create-http-app';
 import { createLogger } from './adapters/logging/logger';
 import { NodemailerMailer } from './adapters/mail/nodemailer-mailer';
 import { createRedisConnection, waitForRedis } from './adapters/redis/redis-connection';
@@ -67,7 +67,7 @@ export interface ControllerOptions {
 }
 
 export interface Controller {
-  app: Express;
+  app: HttpApp;
   /** Base URL of the HTTP server when listening. */
   url: string | null;
   center: CenterConfig;
@@ -292,7 +292,7 @@ export async function startController(config: Config, options: ControllerOptions
     let server: Server | null = null;
     let url: string | null = null;
     if (options.listen !== false) {
-      const listening = app.listen(config.PORT, config.HOST);
+      const listening = createServer(app).listen(config.PORT, config.HOST);
       server = listening;
       await new Promise<void>((resolve, reject) => {
         listening.once('listening', resolve);

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Registry } from 'prom-client';
 import { BullmqContactQueue } from '../../src/adapters/bullmq/bullmq-contact-queue';
@@ -75,7 +75,7 @@ export async function startIntakeServer(knex: Knex, redisUrl: string, prefix: st
     defaultQueue: 'support',
     widgetAllowedOrigins: ['*'],
   });
-  const server: Server = app.listen(0, '127.0.0.1');
+  const server: Server = createServer(app).listen(0, '127.0.0.1');
   // The load generator holds its connections open like a front proxy does, through the seconds
   // the baseline runs; with Node's 5 s default the server would close them just as the client
   // reuses them (ECONNRESET), a race the baseline's database connections never run.

@@ -1,6 +1,5 @@
 import { request as httpRequest, createServer, type ClientRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Express } from 'express';
 import type { Redis } from 'ioredis';
 import pino from 'pino';
 import { Registry } from 'prom-client';
@@ -11,7 +10,7 @@ import { KnexCustomerRepository } from '../../src/adapters/db/customer-repositor
 import { KnexHelpRequestRepository } from '../../src/adapters/db/help-request-repository';
 import { acdSupervisorRouter } from '../../src/adapters/http/acd-supervisor-routes';
 import { agentRouter, type AgentRouterDeps } from '../../src/adapters/http/agent-routes';
-import { createHttpApp } from '../../src/adapters/http/create-http-app';
+import { createHttpApp, type HttpApp } from '../../src/adapters/http/create-http-app';
 import { createRedisConnection, waitForRedis } from '../../src/adapters/redis/redis-connection';
 import { RedisRateLimiter } from '../../src/adapters/redis/redis-rate-limiter';
 import { Acd } from '../../src/app/acd/acd';
@@ -89,7 +88,7 @@ export async function startAcdHttp(label: string, routerOptions: Partial<AgentRo
   const shutdown = new AbortController();
   /** Every line the HTTP app logged. */
   const logLines: string[] = [];
-  const app: Express = createHttpApp({
+  const app: HttpApp = createHttpApp({
     intake,
     logger: pino({ level: 'info' }, { write: (line: string) => void logLines.push(line) }),
     registry: new Registry(),

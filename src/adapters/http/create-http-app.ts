@@ -1,13 +1,17 @@
-import express, { type Express, type Router } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import express, { type Router } from 'express';
+import proxyaddr from 'proxy-addr';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { IntakeService } from '../../app/intake/intake-service';
+import { setApiHeaders } from './api-headers';
 import { healthRouter, type ReadinessCheck } from './health-router';
-import { helpRequestsRouter } from './help-requests-router';
+import { helpRequestSubmitter, helpRequestsRouter } from './help-requests-router';
 import { errorHandler, notFoundHandler } from './http-errors';
 import { httpMetrics } from './http-metrics';
-import { publicCors } from './public-cors';
+import { intakeFastPath } from './intake-fast-path';
+import { corsHeaders, publicCors } from './public-cors';
 import { requestLog, routeBase } from './request-log';
 import { supervisorRouter } from './supervisor-router';
 
@@ -25,8 +29,8 @@ export interface HttpAppDeps {
   /** Express `trust proxy` (TRUST_PROXY), so rate limits see the client's address. */
   trustProxy?: string | boolean | number;
   publicBaseUrl?: string;
-  /** Largest accepted JSON body (default 16 kB). */
-  bodyLimit?: string;
+  /** Largest accepted JSON body in bytes (default 16 kB). */
+  bodyLimitBytes?: number;
   /** Static files (the widget and its demo page). */
   staticDir?: string;
   /** More routers mounted under their path (agent desktop, supervisor console, ...). */
@@ -34,8 +38,15 @@ export interface HttpAppDeps {
   isDraining?: () => boolean;
 }
 
-/** Builds the HTTP application without listening (the composition root listens; tests use supertest). */
-export function createHttpApp(deps: HttpAppDeps): Express {
+/** The controller's HTTP handler: give it to `http.createServer` (or to supertest). */
+export type HttpApp = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * Builds the HTTP application without listening (the composition root listens; tests use
+ * supertest): Express, with the public intake's ordinary POST answered before it (see
+ * intake-fast-path.ts).
+ */
+export function createHttpApp(deps: HttpAppDeps): HttpApp {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.trustProxy ?? 'loopback');
@@ -47,34 +58,22 @@ export function createHttpApp(deps: HttpAppDeps): Express {
   const metrics = httpMetrics(deps.registry);
 
   app.use(requestLog(deps.logger, metrics));
-  // Pages (the widget, the demo page, the consoles) get helmet's full set. JSON answers get the
-  // headers that matter for an API (OWASP's REST list: no-store, a CSP that allows nothing and no
-  // framing, HSTS, nosniff, X-Frame-Options); the others only mean something for documents, and
-  // setting a dozen headers on every answer was a measurable share of the intake's CPU.
+  // Pages (the widget, the demo page, the consoles) get helmet's full set; JSON answers the fixed
+  // API list (see api-headers.ts).
   const pageHeaders = helmet({
     // The widget script is loaded by other sites.
     crossOriginResourcePolicy: { policy: 'cross-origin' },
   });
-  const apiHeaders = helmet({
-    contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
-    crossOriginResourcePolicy: { policy: 'cross-origin' },
-    crossOriginOpenerPolicy: false,
-    originAgentCluster: false,
-    referrerPolicy: false,
-    xDnsPrefetchControl: false,
-    xDownloadOptions: false,
-    xPermittedCrossDomainPolicies: false,
-    xXssProtection: false,
-    xFrameOptions: { action: 'deny' },
-  });
   app.use((req, res, next) => {
     if (!req.path.startsWith('/api/')) return pageHeaders(req, res, next);
-    res.setHeader('Cache-Control', 'no-store');
-    apiHeaders(req, res, next);
+    setApiHeaders(res);
+    next();
   });
 
-  const json = express.json({ limit: deps.bodyLimit ?? '16kb', strict: true });
-  app.use('/api/v1/help-requests', routeBase, publicCors(deps.widgetAllowedOrigins), json, helpRequestsRouter({ intake: deps.intake, metrics, supervisorApiKey: deps.supervisorApiKey, publicBaseUrl: deps.publicBaseUrl, isDraining: deps.isDraining }));
+  const bodyLimitBytes = deps.bodyLimitBytes ?? 16 * 1024;
+  const json = express.json({ limit: bodyLimitBytes, strict: true });
+  const helpRequests = { intake: deps.intake, metrics, supervisorApiKey: deps.supervisorApiKey, publicBaseUrl: deps.publicBaseUrl, isDraining: deps.isDraining };
+  app.use('/api/v1/help-requests', routeBase, publicCors(deps.widgetAllowedOrigins), json, helpRequestsRouter(helpRequests));
   app.use('/api/v1', routeBase, json, supervisorRouter({ intake: deps.intake, supervisorApiKey: deps.supervisorApiKey, defaultQueue: deps.defaultQueue }));
   app.use(healthRouter({ checks: deps.readiness, registry: deps.registry, checkTimeoutMs: deps.checkTimeoutMs, isDraining: deps.isDraining }));
   for (const { path, router } of deps.routers ?? []) app.use(path, routeBase, json, router);
@@ -82,5 +81,17 @@ export function createHttpApp(deps: HttpAppDeps): Express {
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));
-  return app;
+
+  const trust = app.get('trust proxy fn') as Parameters<typeof proxyaddr>[1];
+  const fast = intakeFastPath({
+    submit: helpRequestSubmitter(helpRequests),
+    logger: deps.logger,
+    metrics,
+    cors: corsHeaders(deps.widgetAllowedOrigins),
+    clientIp: (req) => proxyaddr(req, trust),
+    bodyLimitBytes,
+  });
+  return (req, res) => {
+    if (!fast(req, res)) app(req, res);
+  };
 }

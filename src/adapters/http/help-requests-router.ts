@@ -25,29 +25,19 @@ export interface HelpRequestsRouterOptions {
 export function helpRequestsRouter(options: HelpRequestsRouterOptions): Router {
   const { intake, metrics } = options;
   const router = Router();
-  const statusUrl = (id: string): string => `${options.publicBaseUrl?.replace(/\/$/, '') ?? ''}/api/v1/help-requests/${id}`;
+  const statusUrl = statusUrlOf(options.publicBaseUrl);
   const body = (view: RequestView): Record<string, unknown> => ({ ...toJson(view), statusUrl: statusUrl(view.id) });
 
+  const submit = helpRequestSubmitter(options);
   router.post('/', async (req: Request, res: Response) => {
-    try {
-      if (options.isDraining?.()) throw new UnavailableError('the service is restarting, please retry');
-      if (!req.is('application/json')) {
-        metrics.helpRequests.inc({ result: 'refused', code: 'unsupported_media_type' });
-        res.status(415).json({ error: { code: 'unsupported_media_type', message: 'send the body as application/json' } });
-        return;
-      }
-      const input = validate(submitBody, req.body);
-      const keyHeader = req.get('Idempotency-Key');
-      const key = keyHeader === undefined ? undefined : validate(idempotencyKey, keyHeader, 'Idempotency-Key');
-      const result = await intake.submit(input, { clientIp: req.ip ?? 'unknown', idempotencyKey: key });
-      metrics.helpRequests.inc({ result: result.created ? 'accepted' : 'duplicate', code: result.created ? 'created' : 'duplicate' });
-      if (result.created) res.status(201).location(statusUrl(result.view.id));
-      else res.status(200);
-      res.json(body(result.view));
-    } catch (err) {
-      metrics.helpRequests.inc({ result: 'refused', code: err instanceof DomainError ? err.code : 'internal' });
-      throw err;
+    if (!req.is('application/json')) {
+      metrics.helpRequests.inc({ result: 'refused', code: 'unsupported_media_type' });
+      res.status(415).json({ error: { code: 'unsupported_media_type', message: 'send the body as application/json' } });
+      return;
     }
+    const answer = await submit(req.body, req.get('Idempotency-Key'), req.ip ?? 'unknown');
+    if (answer.location) res.location(answer.location);
+    res.status(answer.status).json(answer.body);
   });
 
   router.get('/:id', async (req: Request<{ id: string }>, res: Response) => {
@@ -68,6 +58,44 @@ export function helpRequestsRouter(options: HelpRequestsRouterOptions): Router {
   });
 
   return router;
+}
+
+/** The answer to a help request submitted over HTTP. */
+export interface SubmitAnswer {
+  status: 200 | 201;
+  /** The new request's status URL (201 only). */
+  location?: string;
+  body: Record<string, unknown>;
+}
+
+/**
+ * POST /api/v1/help-requests once its JSON body is read, whichever handler read it (the Express
+ * route, or the plain one of intake-fast-path.ts): validates the body and the Idempotency-Key,
+ * submits, counts the outcome. Refusals are thrown as domain errors, counted first.
+ */
+export function helpRequestSubmitter(options: HelpRequestsRouterOptions): (body: unknown, idempotencyKeyHeader: string | undefined, clientIp: string) => Promise<SubmitAnswer> {
+  const { intake, metrics } = options;
+  const statusUrl = statusUrlOf(options.publicBaseUrl);
+  return async (body, keyHeader, clientIp) => {
+    try {
+      if (options.isDraining?.()) throw new UnavailableError('the service is restarting, please retry');
+      const input = validate(submitBody, body);
+      const key = keyHeader === undefined ? undefined : validate(idempotencyKey, keyHeader, 'Idempotency-Key');
+      const result = await intake.submit(input, { clientIp, idempotencyKey: key });
+      metrics.helpRequests.inc({ result: result.created ? 'accepted' : 'duplicate', code: result.created ? 'created' : 'duplicate' });
+      const url = statusUrl(result.view.id);
+      const answer = { ...toJson(result.view), statusUrl: url };
+      return result.created ? { status: 201, location: url, body: answer } : { status: 200, body: answer };
+    } catch (err) {
+      metrics.helpRequests.inc({ result: 'refused', code: err instanceof DomainError ? err.code : 'internal' });
+      throw err;
+    }
+  };
+}
+
+function statusUrlOf(publicBaseUrl: string | undefined): (id: string) => string {
+  const base = publicBaseUrl?.replace(/\/$/, '') ?? '';
+  return (id) => `${base}/api/v1/help-requests/${id}`;
 }
 
 /** A malformed id is simply not found: the answer says nothing about which ids exist. */

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import type { Logger } from '../../ports/logger';
 import type { HttpMetrics } from './http-metrics';
@@ -28,31 +29,40 @@ declare module 'http' {
  */
 export function requestLog(logger: Logger, metrics: HttpMetrics): RequestHandler {
   return (req, res, next) => {
-    const given = req.headers['x-request-id'];
-    const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-    res.setHeader('X-Request-Id', id);
-    req.id = id;
-    const started = performance.now();
-    res.once('close', () => {
-      const elapsedMs = performance.now() - started;
-      const status = res.statusCode;
-      metrics.requestDuration.observe({ method: req.method, route: routeLabel(req.routeBase ?? req.baseUrl, req.route?.path), status: String(status) }, elapsedMs / 1000);
-      const line = { id, method: req.method, url: withoutTokens(req.originalUrl) };
-      const responseTime = Math.round(elapsedMs);
-      if (!res.writableFinished) {
-        // A stream the client closed (the agents' event streams end this way) is normal; a client
-        // that gave up before any answer is worth a warning.
-        if (res.headersSent) logger.info({ req: line, res: { statusCode: status }, responseTime }, 'request closed by the client');
-        else logger.warn({ req: line, responseTime }, 'request aborted before an answer');
-        return;
-      }
-      const fields = { req: line, res: { statusCode: status }, responseTime };
-      if (status >= 500) logger.error(fields, 'request errored');
-      else if (status >= 400) logger.warn(fields, 'request completed');
-      else logger.info(fields, 'request completed');
-    });
+    observeRequest(req, res, logger, metrics, () => routeLabel(req.routeBase ?? req.baseUrl, req.route?.path));
     next();
   };
+}
+
+/**
+ * What requestLog does for one request, for a handler outside Express: gives the request its id
+ * and logs and times it once it ends. `route` names its route for the metric, when it ends.
+ */
+export function observeRequest(req: IncomingMessage, res: ServerResponse, logger: Logger, metrics: HttpMetrics, route: () => string): void {
+  const given = req.headers['x-request-id'];
+  const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+  res.setHeader('X-Request-Id', id);
+  req.id = id;
+  const started = performance.now();
+  res.once('close', () => {
+    const elapsedMs = performance.now() - started;
+    const status = res.statusCode;
+    const method = req.method ?? '';
+    metrics.requestDuration.observe({ method, route: route(), status: String(status) }, elapsedMs / 1000);
+    const line = { id, method, url: withoutTokens((req as { originalUrl?: string }).originalUrl ?? req.url ?? '') };
+    const responseTime = Math.round(elapsedMs);
+    if (!res.writableFinished) {
+      // A stream the client closed (the agents' event streams end this way) is normal; a client
+      // that gave up before any answer is worth a warning.
+      if (res.headersSent) logger.info({ req: line, res: { statusCode: status }, responseTime }, 'request closed by the client');
+      else logger.warn({ req: line, responseTime }, 'request aborted before an answer');
+      return;
+    }
+    const fields = { req: line, res: { statusCode: status }, responseTime };
+    if (status >= 500) logger.error(fields, 'request errored');
+    else if (status >= 400) logger.warn(fields, 'request completed');
+    else logger.info(fields, 'request completed');
+  });
 }
 
 /**

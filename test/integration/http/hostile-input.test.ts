@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { startIntake, type IntakeHarness } from './intake-harness';
 
@@ -98,27 +100,62 @@ const cases: Case[] = [
   { name: 'bad Idempotency-Key', body: pstn(ok), headers: { 'Idempotency-Key': 'x' }, status: 400, code: 'invalid_field', field: 'Idempotency-Key' },
 ];
 
+/** A POST with a chunked body (no Content-Length): Express serves it, not the intake's fast path. */
+async function postChunked(baseUrl: string, headers: Record<string, string>, text: string): Promise<{ status: number; text: string; body: { error?: { code?: string; field?: string; message?: string } } }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${baseUrl}/api/v1/help-requests`, { method: 'POST', headers: { ...headers, 'Transfer-Encoding': 'chunked' } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        resolve({ status: res.statusCode ?? 0, text: body, body: JSON.parse(body) as never });
+      });
+    });
+    req.on('error', reject);
+    req.write(text.slice(0, 10));
+    req.end(text.slice(10));
+  });
+}
+
 describe('hostile and malformed help requests (real app, MariaDB, Redis)', () => {
   let h: IntakeHarness;
+  let server: Server;
+  let baseUrl: string;
   before(async () => {
     h = await startIntake('hostile');
+    server = createServer(h.app);
+    await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
-  after(async () => h.close());
+  after(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((done) => server.close(() => done()));
+    await h.close();
+  });
 
   it(`has at least 40 cases (${cases.length})`, () => assert.ok(cases.length >= 40));
 
-  for (const c of cases) {
-    it(`${c.name} -> ${c.status} ${c.code}${c.field ? ` (${c.field})` : ''}`, async () => {
-      let req = request(h.app).post('/api/v1/help-requests').set(c.headers ?? {});
-      req = c.raw ? req.set('Content-Type', c.raw.type).send(c.raw.text) : req.send(c.body as object);
-      const res = await req;
-      assert.equal(res.status, c.status, JSON.stringify(res.body));
-      assert.equal(res.body?.error?.code, c.code);
-      if (c.field) assert.equal(res.body.error.field, c.field);
-      else assert.equal(res.body.error.field, undefined);
-      assert.equal(typeof res.body.error.message, 'string');
-      assert.doesNotMatch(res.text, /\bat [\w.<>]+ \(/, 'no stack trace');
-    });
+  // Each case twice: as a client usually sends it (the plain ones take the intake's fast path),
+  // and with a chunked body, which Express serves. Both must answer alike.
+  for (const via of ['as sent', 'chunked, through Express'] as const) {
+    for (const c of cases) {
+      it(`${c.name} -> ${c.status} ${c.code}${c.field ? ` (${c.field})` : ''} (${via})`, async () => {
+        let res: { status: number; text: string; body: { error?: { code?: string; field?: string; message?: string } } };
+        if (via === 'as sent') {
+          let req = request(h.app).post('/api/v1/help-requests').set(c.headers ?? {});
+          req = c.raw ? req.set('Content-Type', c.raw.type).send(c.raw.text) : req.send(c.body as object);
+          res = await req;
+        } else {
+          res = await postChunked(baseUrl, { 'Content-Type': c.raw?.type ?? 'application/json', ...c.headers }, c.raw?.text ?? JSON.stringify(c.body));
+        }
+        assert.equal(res.status, c.status, JSON.stringify(res.body));
+        assert.equal(res.body?.error?.code, c.code);
+        if (c.field) assert.equal(res.body.error?.field, c.field);
+        else assert.equal(res.body.error?.field, undefined);
+        assert.equal(typeof res.body.error?.message, 'string');
+        assert.doesNotMatch(res.text, /\bat [\w.<>]+ \(/, 'no stack trace');
+      });
+    }
   }
 
   it('stored nothing for any of them', async () => {

@@ -1,10 +1,9 @@
-import type { Express } from 'express';
 import type { Redis } from 'ioredis';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { BullmqContactQueue } from '../../../src/adapters/bullmq/bullmq-contact-queue';
 import { KnexHelpRequestRepository } from '../../../src/adapters/db/help-request-repository';
-import { createHttpApp, type HttpAppDeps } from '../../../src/adapters/http/create-http-app';
+import { createHttpApp, type HttpApp, type HttpAppDeps } from '../../../src/adapters/http/create-http-app';
 import { createRedisConnection, waitForRedis } from '../../../src/adapters/redis/redis-connection';
 import { RedisRateLimiter } from '../../../src/adapters/redis/redis-rate-limiter';
 import { IntakeService } from '../../../src/app/intake/intake-service';
@@ -33,7 +32,7 @@ export function policy(): DestinationPolicy {
 }
 
 export interface IntakeHarness {
-  app: Express;
+  app: HttpApp;
   intake: IntakeService;
   db: TestDatabase;
   redis: Redis;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { request as httpRequest } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { Router } from 'express';
@@ -62,7 +62,7 @@ describe('request log', () => {
   });
 
   it('logs a stream the client closed at info, and a request left before any answer at warn', async () => {
-    const server = h.app.listen(0, '127.0.0.1');
+    const server = createServer(h.app).listen(0, '127.0.0.1');
     await new Promise<void>((ready) => server.once('listening', () => ready()));
     const { port } = server.address() as AddressInfo;
     try {
