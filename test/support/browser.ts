@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type RequestListener } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+export { listenOnLoopback, type ListeningApp } from './listen';
 
 /** Debian's `chromium` package; override with CHROMIUM_PATH. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -22,29 +24,6 @@ const CHROMIUM_ARGS = [
 
 export function chromiumAvailable(): boolean {
   return existsSync(CHROMIUM_PATH);
-}
-
-export interface ListeningApp {
-  /** http://127.0.0.1:<port> */
-  base: string;
-  close(): Promise<void>;
-}
-
-/** Serves an Express app (or any request listener) on a loopback port of its own, for a browser to load. */
-export async function listenOnLoopback(app: RequestListener): Promise<ListeningApp> {
-  const server = createServer(app);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  return {
-    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
 }
 
 /** Skips the suite (call it from `before`) when there is no Chromium to drive, saying so. */

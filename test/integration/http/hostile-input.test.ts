@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import request from 'supertest';
+import { listenOnLoopback, sendRaw, type ListeningApp } from '../../support/listen';
 import { startIntake, type IntakeHarness } from './intake-harness';
 
 interface Case {
@@ -100,36 +99,15 @@ const cases: Case[] = [
   { name: 'bad Idempotency-Key', body: pstn(ok), headers: { 'Idempotency-Key': 'x' }, status: 400, code: 'invalid_field', field: 'Idempotency-Key' },
 ];
 
-/** A POST with a chunked body (no Content-Length): Express serves it, not the intake's fast path. */
-async function postChunked(baseUrl: string, headers: Record<string, string>, text: string): Promise<{ status: number; text: string; body: { error?: { code?: string; field?: string; message?: string } } }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(`${baseUrl}/api/v1/help-requests`, { method: 'POST', headers: { ...headers, 'Transfer-Encoding': 'chunked' } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const body = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: res.statusCode ?? 0, text: body, body: JSON.parse(body) as never });
-      });
-    });
-    req.on('error', reject);
-    req.write(text.slice(0, 10));
-    req.end(text.slice(10));
-  });
-}
-
 describe('hostile and malformed help requests (real app, MariaDB, Redis)', () => {
   let h: IntakeHarness;
-  let server: Server;
-  let baseUrl: string;
+  let served: ListeningApp;
   before(async () => {
     h = await startIntake('hostile');
-    server = createServer(h.app);
-    await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    served = await listenOnLoopback(h.app);
   });
   after(async () => {
-    server.closeAllConnections();
-    await new Promise<void>((done) => server.close(() => done()));
+    await served.close();
     await h.close();
   });
 
@@ -146,7 +124,9 @@ describe('hostile and malformed help requests (real app, MariaDB, Redis)', () =>
           req = c.raw ? req.set('Content-Type', c.raw.type).send(c.raw.text) : req.send(c.body as object);
           res = await req;
         } else {
-          res = await postChunked(baseUrl, { 'Content-Type': c.raw?.type ?? 'application/json', ...c.headers }, c.raw?.text ?? JSON.stringify(c.body));
+          const headers = { 'Content-Type': c.raw?.type ?? 'application/json', ...c.headers };
+          const answer = await sendRaw(`${served.base}/api/v1/help-requests`, { headers, body: c.raw?.text ?? JSON.stringify(c.body), chunked: true });
+          res = { ...answer, body: JSON.parse(answer.text) as never };
         }
         assert.equal(res.status, c.status, JSON.stringify(res.body));
         assert.equal(res.body?.error?.code, c.code);

@@ -1,45 +1,17 @@
 import assert from 'node:assert/strict';
-import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { httpMetrics } from '../../../src/adapters/http/http-metrics';
 import { intakeFastPath } from '../../../src/adapters/http/intake-fast-path';
 import { corsHeaders } from '../../../src/adapters/http/public-cors';
+import { listenOnLoopback, sendRaw, type ListeningApp, type RawAnswer } from '../../support/listen';
 import { startIntake, type IntakeHarness } from './intake-harness';
 
-interface Answer {
-  status: number;
-  headers: IncomingHttpHeaders;
-  text: string;
-}
-
-function post(baseUrl: string, path: string, headers: Record<string, string>, body: string, chunked = false, method = 'POST'): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(`${baseUrl}${path}`, { method, headers: chunked ? { ...headers, 'Transfer-Encoding': 'chunked' } : { ...headers, 'Content-Length': String(Buffer.byteLength(body)) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-async function listen(handler: Parameters<typeof createServer>[1]): Promise<{ server: Server; url: string }> {
-  const server = createServer(handler);
-  await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
-
-async function close(server: Server): Promise<void> {
-  server.closeAllConnections();
-  await new Promise<void>((done) => server.close(() => done()));
-}
+const post = (base: string, path: string, headers: Record<string, string>, body: string, chunked = false, method = 'POST'): Promise<RawAnswer> => sendRaw(`${base}${path}`, { method, headers, body, chunked });
 
 describe('the intake fast path', () => {
   describe('which requests it takes', () => {
-    let server: Server;
+    let served: ListeningApp;
     let url: string;
     const submitted: unknown[] = [];
     before(async () => {
@@ -54,7 +26,7 @@ describe('the intake fast path', () => {
         clientIp: () => '127.0.0.1',
         bodyLimitBytes: 100,
       });
-      ({ server, url } = await listen((req, res) => {
+      served = await listenOnLoopback((req, res) => {
         if (fast(req, res)) return;
         // What Express would get: the request untouched, its body still unread.
         const chunks: Buffer[] = [];
@@ -63,13 +35,14 @@ describe('the intake fast path', () => {
           res.statusCode = 299;
           res.end(Buffer.concat(chunks));
         });
-      }));
+      });
+      url = served.base;
     });
-    after(async () => close(server));
+    after(async () => served.close());
 
     const json = { 'Content-Type': 'application/json' };
     const body = '{"channel":"pstn"}';
-    const cases: Array<[string, () => Promise<Answer>, number]> = [
+    const cases: Array<[string, () => Promise<RawAnswer>, number]> = [
       ['a plain JSON POST', () => post(url, '/api/v1/help-requests', json, body), 201],
       ['JSON with charset=utf-8', () => post(url, '/api/v1/help-requests', { 'Content-Type': 'Application/JSON; charset="UTF-8"' }, body), 201],
       ['a query string', () => post(url, '/api/v1/help-requests?x=1', json, body), 299],
@@ -101,24 +74,23 @@ describe('the intake fast path', () => {
 
   describe('answers as Express does (real app, MariaDB, Redis)', () => {
     let h: IntakeHarness;
-    let server: Server;
-    let url: string;
+    let served: ListeningApp;
     before(async () => {
       h = await startIntake('fastpath');
-      ({ server, url } = await listen(h.app));
+      served = await listenOnLoopback(h.app);
     });
     after(async () => {
-      await close(server);
+      await served.close();
       await h.close();
     });
 
     it('accepts the same request either way, with the same headers and fields', async () => {
       const headers = { 'Content-Type': 'application/json', Origin: 'https://shop.example.com' };
-      const submit = (phone: string, chunked: boolean) => post(url, '/api/v1/help-requests', headers, JSON.stringify({ channel: 'pstn', phone, pageUrl: 'https://shop.example.com/plans' }), chunked);
+      const submit = (phone: string, chunked: boolean) => post(served.base, '/api/v1/help-requests', headers, JSON.stringify({ channel: 'pstn', phone, pageUrl: 'https://shop.example.com/plans' }), chunked);
       const fast = await submit('+14155550101', false);
       const viaExpress = await submit('+14155550102', true);
       assert.deepEqual([fast.status, viaExpress.status], [201, 201], `${fast.text} ${viaExpress.text}`);
-      const names = (a: Answer) => Object.keys(a.headers).filter((n) => !['date', 'content-length', 'transfer-encoding'].includes(n)).sort();
+      const names = (a: RawAnswer) => Object.keys(a.headers).filter((n) => !['date', 'content-length', 'transfer-encoding'].includes(n)).sort();
       assert.deepEqual(names(fast), names(viaExpress));
       for (const name of ['content-type', 'cache-control', 'content-security-policy', 'strict-transport-security', 'x-content-type-options', 'x-frame-options', 'access-control-allow-origin', 'access-control-expose-headers']) {
         assert.equal(fast.headers[name], viaExpress.headers[name], name);
