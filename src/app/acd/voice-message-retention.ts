@@ -1,8 +1,9 @@
 import { RecordingGoneError } from '../../domain/errors';
 import type { CallControl } from '../../ports/call-control';
-import type { Clock, TimerHandle } from '../../ports/clock';
+import type { Clock } from '../../ports/clock';
 import type { HelpRequestRepository } from '../../ports/help-request-repository';
 import type { Logger } from '../../ports/logger';
+import { PeriodicTask } from '../periodic-task';
 
 export interface VoiceMessageRetentionDeps {
   cc: Pick<CallControl, 'deleteRecording'>;
@@ -26,28 +27,26 @@ const DAY_MS = 86_400_000;
  * their recording whatever its age.
  */
 export class VoiceMessageRetention {
-  private timer: TimerHandle | null = null;
-  private running: Promise<unknown> = Promise.resolve();
-  private stopped = true;
+  private readonly task: PeriodicTask;
+  private readonly firstPass: () => Promise<unknown>;
 
   constructor(
     private readonly deps: VoiceMessageRetentionDeps,
-    private readonly everyMs = 3_600_000,
+    everyMs = 3_600_000,
   ) {
     if (!Number.isInteger(deps.retentionDays) || deps.retentionDays < 1) throw new Error('retentionDays: must be a whole number of days, at least 1');
+    const reportFailure = (err: unknown): void => deps.logger.warn({ err }, 'voice message retention pass failed');
+    this.task = new PeriodicTask(deps.clock, everyMs, () => this.purge(), reportFailure);
+    this.firstPass = () => this.purge().catch(reportFailure);
   }
 
-  /** Runs a pass now, then one every hour, until stopped. */
+  /** Runs a pass now, then one every hour, until stopped. A failed pass is logged and the next one comes. */
   start(): void {
-    this.stopped = false;
-    this.runPass();
+    void this.task.start(this.firstPass);
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) this.deps.clock.clearTimeout(this.timer);
-    this.timer = null;
-    await this.running;
+    await this.task.stop();
   }
 
   /** One pass; returns how many recordings were deleted. */
@@ -83,14 +82,5 @@ export class VoiceMessageRetention {
     }
     if (deleted) logger.info({ deleted, retentionDays }, 'voice message recordings deleted after the retention period');
     return deleted;
-  }
-
-  private runPass(): void {
-    const pass = this.purge().catch((err: unknown) => this.deps.logger.warn({ err }, 'voice message retention pass failed'));
-    this.running = pass;
-    void pass.then(() => {
-      if (this.stopped) return;
-      this.timer = this.deps.clock.setTimeout(() => this.runPass(), this.everyMs);
-    });
   }
 }

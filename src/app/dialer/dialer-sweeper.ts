@@ -1,4 +1,5 @@
-import type { Clock, TimerHandle } from '../../ports/clock';
+import type { Clock } from '../../ports/clock';
+import { PeriodicTask } from '../periodic-task';
 import { recoverInterruptedAttempts, releaseStaleReservations, type InterruptedAttemptsDeps } from './interrupted-attempts';
 
 /**
@@ -6,47 +7,31 @@ import { recoverInterruptedAttempts, releaseStaleReservations, type InterruptedA
  * and then every lease period, so the attempts of a controller that died are found by the others.
  */
 export class DialerSweeper {
-  private timer: TimerHandle | null = null;
-  private running: Promise<void> | null = null;
-  private stopped = false;
+  private readonly task: PeriodicTask;
 
   constructor(
     private readonly deps: InterruptedAttemptsDeps & { clock: Clock },
     private readonly everyMs = 30_000,
-  ) {}
+  ) {
+    this.task = new PeriodicTask(deps.clock, everyMs, () => this.sweep(), (err) => deps.logger.warn({ err }, 'dialer recovery sweep failed'));
+  }
 
-  /** The start-up pass; resolves when it is done, then keeps sweeping in the background. */
+  /** The start-up pass; resolves when it is done (rejects if it failed), then keeps sweeping in the background. */
   async start(): Promise<void> {
-    this.stopped = false;
-    await this.sweep(true);
-    this.schedule();
+    await this.task.start(() => this.sweep(true));
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) this.deps.clock.clearTimeout(this.timer);
-    this.timer = null;
-    await this.running;
+    await this.task.stop();
   }
 
   /** One pass; returns how many attempts and reservations were recovered. */
   async sweep(includeOwn = false): Promise<number> {
-    const run = (async () => {
-      const n = await recoverInterruptedAttempts(this.deps, { includeOwn });
-      return n + (await releaseStaleReservations(this.deps, this.everyMs * 2));
-    })();
-    this.running = run.then(
-      () => undefined,
-      () => undefined,
+    return this.task.track(
+      (async () => {
+        const n = await recoverInterruptedAttempts(this.deps, { includeOwn });
+        return n + (await releaseStaleReservations(this.deps, this.everyMs * 2));
+      })(),
     );
-    return run;
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = this.deps.clock.setTimeout(() => {
-      this.sweep().catch((err: unknown) => this.deps.logger.warn({ err }, 'dialer recovery sweep failed'));
-      void this.running?.then(() => this.schedule());
-    }, this.everyMs);
   }
 }
