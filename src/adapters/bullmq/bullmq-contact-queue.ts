@@ -266,18 +266,19 @@ export class BullmqContactQueue implements ContactQueue {
     );
     if (result === 1) {
       const raw = await this.redisCall(() => this.options.redis.hget(k.entries, requestId));
-      if (raw) await this.ensureJob(queue, JSON.parse(raw) as Stored, true);
+      if (raw) await this.replaceJob(queue, JSON.parse(raw) as Stored);
     }
     return result;
   }
 
-  /** The entry's BullMQ job: delayed until its due time, or run at once (and kept) when due. */
-  private async ensureJob(queue: string, stored: Stored, replace: boolean): Promise<void> {
+  /** Makes the entry's job anew after a reschedule (new due time or priority). */
+  private async replaceJob(queue: string, stored: Stored): Promise<void> {
     const q = this.queue(queue);
-    if (replace) await this.removeJob(queue, stored.r);
+    await this.removeJob(queue, stored.r);
     await this.redisCall(() => q.add('entry', toEntry(stored), this.jobOptions(stored)));
   }
 
+  /** An entry's BullMQ job: delayed until its due time, or run at once (and kept) when due. */
   private jobOptions(stored: Stored): JobsOptions {
     const delay = Math.max(0, Number(stored.d) - this.now());
     return { jobId: stored.r, priority: Number(stored.p), delay, removeOnComplete: false, removeOnFail: false, attempts: 3, backoff: { type: 'exponential', delay: 500 } };

@@ -92,4 +92,3 @@ export class EnqueuedFlags {
 function flagsUpdate(db: Knex, flags: readonly PendingFlag[]): Knex.QueryBuilder {
   return db('help_requests').whereIn('id', flags.map((f) => f.id)).update({ enqueued: true });
 }
-
