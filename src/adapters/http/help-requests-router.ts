@@ -4,6 +4,7 @@ import type { IntakeService } from '../../app/intake/intake-service';
 import type { RequestView } from '../../app/intake/intake-types';
 import { isRequestId } from '../../app/intake/request-id';
 import { amendBody, idempotencyKey, submitBody } from './help-request-schemas';
+import { sendError } from './http-errors';
 import type { HttpMetrics } from './http-metrics';
 import { requireSupervisor } from './require-supervisor';
 import { validate } from './validate';
@@ -25,14 +26,12 @@ export interface HelpRequestsRouterOptions {
 export function helpRequestsRouter(options: HelpRequestsRouterOptions): Router {
   const { intake, metrics } = options;
   const router = Router();
-  const statusUrl = statusUrlOf(options.publicBaseUrl);
-  const body = (view: RequestView): Record<string, unknown> => ({ ...toJson(view), statusUrl: statusUrl(view.id) });
-
+  const body = viewBody(options.publicBaseUrl);
   const submit = helpRequestSubmitter(options);
   router.post('/', async (req: Request, res: Response) => {
     if (!req.is('application/json')) {
       metrics.helpRequests.inc({ result: 'refused', code: 'unsupported_media_type' });
-      res.status(415).json({ error: { code: 'unsupported_media_type', message: 'send the body as application/json' } });
+      sendError(res, 415, 'unsupported_media_type', 'send the body as application/json');
       return;
     }
     const answer = await submit(req.body, req.get('Idempotency-Key'), req.ip ?? 'unknown');
@@ -42,7 +41,6 @@ export function helpRequestsRouter(options: HelpRequestsRouterOptions): Router {
 
   router.get('/:id', async (req: Request<{ id: string }>, res: Response) => {
     const id = knownId(req.params.id);
-    res.setHeader('Cache-Control', 'no-store');
     res.json(body(await intake.view(id, req.ip ?? 'unknown')));
   });
 
@@ -75,7 +73,7 @@ export interface SubmitAnswer {
  */
 export function helpRequestSubmitter(options: HelpRequestsRouterOptions): (body: unknown, idempotencyKeyHeader: string | undefined, clientIp: string) => Promise<SubmitAnswer> {
   const { intake, metrics } = options;
-  const statusUrl = statusUrlOf(options.publicBaseUrl);
+  const answerOf = viewBody(options.publicBaseUrl);
   return async (body, keyHeader, clientIp) => {
     try {
       if (options.isDraining?.()) throw new UnavailableError('the service is restarting, please retry');
@@ -83,9 +81,8 @@ export function helpRequestSubmitter(options: HelpRequestsRouterOptions): (body:
       const key = keyHeader === undefined ? undefined : validate(idempotencyKey, keyHeader, 'Idempotency-Key');
       const result = await intake.submit(input, { clientIp, idempotencyKey: key });
       metrics.helpRequests.inc({ result: result.created ? 'accepted' : 'duplicate', code: result.created ? 'created' : 'duplicate' });
-      const url = statusUrl(result.view.id);
-      const answer = { ...toJson(result.view), statusUrl: url };
-      return result.created ? { status: 201, location: url, body: answer } : { status: 200, body: answer };
+      const answer = answerOf(result.view);
+      return result.created ? { status: 201, location: answer.statusUrl, body: answer } : { status: 200, body: answer };
     } catch (err) {
       metrics.helpRequests.inc({ result: 'refused', code: err instanceof DomainError ? err.code : 'internal' });
       throw err;
@@ -93,9 +90,10 @@ export function helpRequestSubmitter(options: HelpRequestsRouterOptions): (body:
   };
 }
 
-function statusUrlOf(publicBaseUrl: string | undefined): (id: string) => string {
+/** A request's answer body: its view and its status URL (absolute under PUBLIC_BASE_URL). */
+function viewBody(publicBaseUrl: string | undefined): (view: RequestView) => Record<string, unknown> & { statusUrl: string } {
   const base = publicBaseUrl?.replace(/\/$/, '') ?? '';
-  return (id) => `${base}/api/v1/help-requests/${id}`;
+  return (view) => ({ ...toJson(view), statusUrl: `${base}/api/v1/help-requests/${view.id}` });
 }
 
 /** A malformed id is simply not found: the answer says nothing about which ids exist. */
